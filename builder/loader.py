@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from builder.diagnostics import Diagnostics, Location, display_path
 from builder.limits import LIMITS
@@ -47,30 +46,39 @@ class SourceBlock:
         return self.location
 
 
-class _ContentConstructor(RoundTripConstructor):
-    """Round-trip constructor that keeps dates as text, so the models check they are real."""
-
-
-_ContentConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str
-)
-
-
 def _new_yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _ContentConstructor
-    yaml.allow_duplicate_keys = False
-    return yaml
+    """A YAML 1.2 parser; the C parser (ruamel.yaml.clib) when available, for speed."""
+    return YAML(typ="safe", pure=False)
+
+
+class _LimitExceeded(Exception):
+    def __init__(self, message: str, path: Path_ = ()):
+        super().__init__(message)
+        self.path = path
+
+
+class _NodeError(Exception):
+    """A problem at one node that stops the block, e.g. a duplicate key."""
+
+    def __init__(self, code: str, message: str, node: Node):
+        super().__init__(message)
+        self.code = code
+        self.node = node
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 class _Flattener:
-    """Turn ruamel's commented nodes into plain data, recording locations and enforcing limits."""
+    """Turn composed YAML nodes into plain data, recording locations and enforcing limits."""
 
-    def __init__(self, block: SourceBlock):
+    def __init__(self, block: SourceBlock, constructor: Any):
         self.block = block
+        self.constructor = constructor
         self.count = 0
 
-    def convert(self, node: Any, path: Path_, depth: int) -> Any:
+    def convert(self, node: Node, path: Path_, depth: int) -> Any:
         self.count += 1
         if self.count > LIMITS.max_nodes_per_file:
             raise _LimitExceeded(
@@ -78,55 +86,57 @@ class _Flattener:
                 "(alias expansion or generated content?)"
             )
         if depth > LIMITS.max_depth:
-            raise _LimitExceeded(f"values nested deeper than {LIMITS.max_depth} levels")
-        if isinstance(node, CommentedMap):
-            result: dict[str, Any] = {}
-            for key in node:
-                child = path + (str(key),)
-                self._record(node, key, child)
-                result[str(key)] = self.convert(node[key], child, depth + 1)
-            return result
-        if isinstance(node, CommentedSeq):
-            items = []
-            for index, item in enumerate(node):
-                child = path + (index,)
-                try:
-                    line, col = node.lc.item(index)
-                    self.block.values[child] = (line + 1, col + 1)
-                except (KeyError, TypeError, IndexError):
-                    pass
-                items.append(self.convert(item, child, depth + 1))
-            return items
-        if isinstance(node, str):
-            if len(node) > LIMITS.max_string_chars:
+            raise _LimitExceeded(f"values nested deeper than {LIMITS.max_depth} levels", path)
+        self.block.values.setdefault(path, _mark(node))
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, SequenceNode):
+            return [self.convert(item, path + (index,), depth + 1) for index, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        seen: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise _NodeError("yaml-syntax", "a key must be plain text, not a list or mapping", key_node)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _NodeError("yaml-syntax", "merge keys ('<<') are not supported; write the fields out", key_node)
+            key = str(key_node.value)
+            if key in seen:
+                first_line, first_col = _mark(seen[key])
+                raise _NodeError(
+                    "duplicate-key",
+                    f"duplicate key '{key}' (first defined at line {first_line}, column {first_col}); "
+                    "each key may appear once in a mapping",
+                    key_node,
+                )
+            seen[key] = key_node
+            child = path + (key,)
+            self.block.keys[child] = _mark(key_node)
+            self.block.values[child] = _mark(value_node)
+            result[key] = self.convert(value_node, child, depth + 1)
+        return result
+
+    def _scalar(self, node: ScalarNode, path: Path_) -> Any:
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return str(node.value)  # dates stay text, so the models can say which are not real
+        if node.tag == "tag:yaml.org,2002:str" or not node.tag.startswith("tag:yaml.org,2002:"):
+            value = str(node.value)
+            if len(value) > LIMITS.max_string_chars:
                 raise _LimitExceeded(
-                    f"a text value is {len(node):,} characters long "
+                    f"a text value is {len(value):,} characters long "
                     f"(the limit is {LIMITS.max_string_chars:,})",
                     path,
                 )
-            return str(node)
-        if isinstance(node, bool) or node is None:
-            return node
-        if isinstance(node, int):
-            return int(node)
-        if isinstance(node, float):
-            return float(node)
-        return str(node)
-
-    def _record(self, node: CommentedMap, key: Any, child: Path_) -> None:
+            return value
         try:
-            kline, kcol = node.lc.key(key)
-            self.block.keys[child] = (kline + 1, kcol + 1)
-            vline, vcol = node.lc.value(key)
-            self.block.values[child] = (vline + 1, vcol + 1)
-        except (KeyError, TypeError):
-            pass
-
-
-class _LimitExceeded(Exception):
-    def __init__(self, message: str, path: Path_ = ()):
-        super().__init__(message)
-        self.path = path
+            value = self.constructor.construct_object(node)
+        except (YAMLError, ValueError, TypeError) as exc:
+            raise _NodeError("yaml-syntax", f"cannot read value {node.value!r}: {exc}", node) from None
+        if isinstance(value, (bool, int, float)) or value is None:
+            return value
+        return str(value)
 
 
 def read_text(path: Path, shown: str, diagnostics: Diagnostics) -> str | None:
@@ -167,42 +177,47 @@ def parse_blocks(text: str, shown: str, diagnostics: Diagnostics) -> list[Source
         line = text.count("\n", 0, text.index("\x00")) + 1
         diagnostics.error(Location(shown, line, 1), "yaml-syntax", "file contains a NUL character")
         return []
+    yaml = _new_yaml()
     try:
-        document = _new_yaml().load(text)
-    except DuplicateKeyError as exc:
-        _report_yaml_error(exc, shown, diagnostics, duplicate=True)
-        return []
+        document = yaml.compose(text)
     except MarkedYAMLError as exc:
-        _report_yaml_error(exc, shown, diagnostics)
+        _report_yaml_error(exc, text, shown, diagnostics)
         return []
     except (YAMLError, ValueError, TypeError, RecursionError) as exc:
         diagnostics.error(Location(shown, 1, 1), "yaml-syntax", f"cannot parse YAML: {exc}")
         return []
-    if document is None:
+    if document is None or (isinstance(document, ScalarNode) and document.tag == "tag:yaml.org,2002:null"):
         diagnostics.error(
             Location(shown, 1, 1), "empty-file",
             "file is empty; a content file holds one block (a mapping) or a list of blocks",
         )
         return []
-    if isinstance(document, CommentedSeq):
-        nodes = list(enumerate(document))
+    if isinstance(document, SequenceNode):
+        nodes = list(document.value)
+        if not nodes:
+            diagnostics.error(Location(shown, 1, 1), "empty-file", "file holds an empty list of blocks")
     else:
-        nodes = [(None, document)]
+        nodes = [document]
     blocks = []
-    for index, node in nodes:
-        if not isinstance(node, CommentedMap):
-            line, col = _position(document, index)
+    for node in nodes:
+        if not isinstance(node, MappingNode):
+            line, col = _mark(node)
             diagnostics.error(
                 Location(shown, line, col), "not-a-block",
                 "expected a block (a mapping with 'id', 'kind' and 'title'), "
                 f"found {_describe(node)}",
             )
             continue
-        block = SourceBlock({}, shown, node.lc.line + 1, node.lc.col + 1)
+        line, col = _mark(node)
+        block = SourceBlock({}, shown, line, col)
         try:
-            block.data = _Flattener(block).convert(node, (), 0)
+            block.data = _Flattener(block, yaml.constructor).convert(node, (), 0)
         except _LimitExceeded as exc:
             diagnostics.error(block.locate(exc.path), "limit-exceeded", str(exc))
+            continue
+        except _NodeError as exc:
+            line, col = _mark(exc.node)
+            diagnostics.error(Location(shown, line, col), exc.code, str(exc))
             continue
         except RecursionError:
             diagnostics.error(block.location, "limit-exceeded", "values nested too deeply")
@@ -252,40 +267,21 @@ def load_content(root: Path, diagnostics: Diagnostics) -> list[SourceBlock]:
     return blocks
 
 
-def _report_yaml_error(
-    exc: MarkedYAMLError, shown: str, diagnostics: Diagnostics, duplicate: bool = False
-) -> None:
+def _report_yaml_error(exc: MarkedYAMLError, text: str, shown: str, diagnostics: Diagnostics) -> None:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    problem = (exc.problem or "invalid YAML").strip()
-    if duplicate:
-        key = problem.split('"')[1] if '"' in problem else problem
-        first = exc.context_mark.line + 1 if exc.context_mark else None
-        where = f" in the mapping that starts at line {first}" if first else ""
-        message = f"duplicate key '{key}'{where}; each key may appear once"
-        diagnostics.error(Location(shown, line, col), "duplicate-key", message)
-        return
-    message = problem
+    message = (exc.problem or "invalid YAML").strip()
     if exc.context and exc.context_mark:
         message += f" ({exc.context} started at line {exc.context_mark.line + 1})"
-    if "'\\t'" in problem:
-        message += "; indent with spaces, not tabs"
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and "\t" in lines[line - 1][:col]:
+        message += "; a tab character is used for indentation: indent with spaces, not tabs"
     diagnostics.error(Location(shown, line, col), "yaml-syntax", message)
 
 
-def _position(document: Any, index: int | None) -> tuple[int, int]:
-    if index is None or not isinstance(document, CommentedSeq):
-        return 1, 1
-    try:
-        line, col = document.lc.item(index)
-        return line + 1, col + 1
-    except (KeyError, TypeError, IndexError):
-        return 1, 1
-
-
-def _describe(node: Any) -> str:
-    if isinstance(node, CommentedSeq):
+def _describe(node: Node) -> str:
+    if isinstance(node, SequenceNode):
         return "a list"
-    if node is None:
+    if node.tag == "tag:yaml.org,2002:null":
         return "nothing"
-    return f"the {type(node).__name__} value {str(node)[:40]!r}"
+    return f"the value {str(node.value)[:40]!r}"
