@@ -80,3 +80,29 @@ def schema(out_file: Path | None) -> None:
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(text, encoding="utf-8")
     click.echo(f"wrote {out_file}", err=True)
+
+
+@main.command()
+@content_option
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
+              show_default=True, help="Folder the documents are written to.")
+@click.option("--pairing", "pairings", multiple=True, metavar="ID", help="Build only this pairing (repeatable).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["pdf", "docx", "html", "md"]),
+              help="Build only this format (repeatable; default: all).")
+@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Folder whose files override the shipped templates, file by file.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Parallel build processes.")
+def build(content_dir: Path, out_dir: Path, pairings: tuple[str, ...], formats: tuple[str, ...],
+          templates_dir: Path | None, jobs: int | None) -> None:
+    """Build each pairing's Operating Manual and Quality Agreement into OUT/<pairing>/<document>.<ext>."""
+    from builder.build import FORMATS, BuildOptions, build as run_build
+    from builder.report import print_diagnostics
+
+    options = BuildOptions(content=content_dir, out=out_dir, pairings=pairings,
+                           formats=tuple(dict.fromkeys(formats)) or FORMATS, templates=templates_dir)
+    result = run_build(options, on_output=lambda o: click.echo(f"built {o.path}"))
+    print_diagnostics(result.diagnostics)
+    if not result.ok:
+        click.echo(f"build failed: {len(result.diagnostics.errors)} errors; outputs were left as they were")
+        sys.exit(1)
+    click.echo(f"built {len(result.outputs)} files into {out_dir}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from builder.check import CheckResult
+from builder.diagnostics import Diagnostics
 
 
 def validation_json(result: CheckResult) -> dict:
@@ -16,12 +17,17 @@ def validation_json(result: CheckResult) -> dict:
     }
 
 
-def print_text_report(result: CheckResult) -> None:
-    """One line per diagnostic, then a summary line."""
-    for diagnostic in result.diagnostics.sorted():
+def print_diagnostics(diagnostics: Diagnostics) -> None:
+    """One line per diagnostic, in file order."""
+    for diagnostic in diagnostics.sorted():
         colour = "red" if diagnostic.level == "error" else "yellow"
         click.echo(f"{diagnostic.location}: " + click.style(diagnostic.level, fg=colour)
                    + f": {diagnostic.message}")
+
+
+def print_text_report(result: CheckResult) -> None:
+    """One line per diagnostic, then a summary line."""
+    print_diagnostics(result.diagnostics)
     errors = len(result.diagnostics.errors)
     warnings = len(result.diagnostics.warnings)
     blocks = sum(result.library.counts().values())

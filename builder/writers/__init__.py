@@ -1,0 +1,1 @@
+"""Output writers: turn the document model into DOCX (and other formats)."""

@@ -1,0 +1,302 @@
+"""DOCX writer: the document tree as a Word file styled by templates/reference.docx.
+
+Headings and Quality Agreement clauses are numbered by a multilevel list in numbering.xml
+(never typed digits), cross-references are REF fields to bookmarks, the contents is a TOC
+field whose cached result is already filled in.
+"""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as etree
+from pathlib import Path
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.shared import Inches, Mm, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from builder.document import Document
+from builder.figures import Figure
+from builder.render import TemplateRenderer, find_template_file
+from builder.tree.document_tree import element_text
+from builder.writers import ooxml
+
+HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3}
+RACI_FILLS = {"A": "1F4E79", "AR": "1F4E79", "R": "9DC3E6", "C": "DEEBF7", "I": "F2F2F2"}
+PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "letter": (Inches(8.5), Inches(11))}
+TEXT_WIDTH_INCHES = 6.2
+
+
+class DocxWriter:
+    """Translates one document tree into python-docx calls; decides nothing about content."""
+
+    def __init__(self, document: Document, figures: dict[str, Figure], renderer: TemplateRenderer):
+        self.source = document
+        self.figures = figures
+        self.docx = docx.Document(str(find_template_file("reference.docx", renderer.user_dir)))
+        body = self.docx.element.body
+        for child in list(body):
+            if child.tag != docx.oxml.ns.qn("w:sectPr"):
+                body.remove(child)
+        self.heading_numbers = ooxml.add_clause_numbering(self.docx)
+        self.bookmarks = {anchor: ooxml.make_bookmark_name(anchor) for anchor in document.tree.targets}
+
+    # -- document frame ---------------------------------------------------------------------
+    def write(self, target: Path | io.BytesIO) -> None:
+        meta = self.source.meta
+        section = self.docx.sections[0]
+        width, height = PAGE_SIZES[meta.page_size]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = width, height
+        section.different_first_page_header_footer = True
+        self.cover()
+        self.contents()
+        for element in self.source.tree.root:
+            self.block(element)
+        ooxml.set_header_text(section, meta.title, meta.pairing_title)
+        ooxml.add_page_number_footer(section)
+        if meta.watermark:
+            ooxml.add_draft_watermark(section, meta.watermark)
+        ooxml.enable_update_fields_on_open(self.docx)
+        ooxml.set_core_properties(self.docx, title=f"{meta.title}: {meta.pairing_title}", subject=meta.subject,
+                                  author=meta.author, keywords=meta.keywords, created=meta.effective_date)
+        ooxml.save_deterministic(self.docx, target)
+
+    def cover(self) -> None:
+        meta = self.source.meta
+        self.docx.add_paragraph("Clinical outsourcing", style="Cover Meta")
+        self.docx.add_paragraph(meta.title, style="Cover Title")
+        self.docx.add_paragraph(meta.pairing_title, style="Subtitle")
+        self.docx.add_paragraph(f"Sponsor: {meta.sponsor}    Provider: {meta.provider}", style="Cover Meta")
+        table = self.docx.add_table(rows=0, cols=2, style="Playbook Table")
+        for label, value in meta.cover_rows:
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text = label, value
+            cells[0].paragraphs[0].runs[0].bold = True
+        self.docx.add_paragraph(meta.confidentiality, style="Cover Meta")
+        self.page_break()
+
+    def contents(self) -> None:
+        depth = self.source.meta.toc_depth
+        entries = [
+            (entry.level, f"{entry.number}\t{entry.text}" if entry.number else entry.text, self.bookmarks[entry.anchor])
+            for entry in self.source.tree.toc if entry.level <= depth
+        ]
+        ooxml.add_toc(self.docx, entries, levels=f"1-{depth}")
+        self.page_break()
+
+    def page_break(self) -> None:
+        self.docx.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    # -- blocks -----------------------------------------------------------------------------
+    def block(self, element: etree.Element, list_level: int = 0) -> None:
+        tag = element.tag
+        classes = (element.get("class") or "").split()
+        if tag in HEADING_LEVELS:
+            self.heading(element, HEADING_LEVELS[tag])
+        elif tag == "p" and "clause" in classes:
+            self.clause(element, int(element.get("data-level", "2")))
+        elif tag == "p":
+            self.inline(self.docx.add_paragraph(style="Normal"), element)
+        elif tag in ("ul", "ol"):
+            self.list(element, tag == "ol", 0)
+        elif tag == "table":
+            self.table(element)
+        elif tag == "figure":
+            self.figure(element)
+        elif tag in ("blockquote", "div"):
+            for child in element:
+                self.block(child)
+            if element.text and element.text.strip():
+                self.docx.add_paragraph(element.text.strip(), style="Quote")
+        elif tag == "pre":
+            self.docx.add_paragraph(element_text(element), style="Normal")
+
+    def heading(self, element: etree.Element, level: int) -> None:
+        paragraph = self.docx.add_paragraph(style=f"Heading {level}")
+        self.inline(paragraph, element)
+        if element.get("data-number"):
+            ooxml.set_paragraph_numbering(paragraph, self.heading_numbers, level - 1)
+        self.bookmark(paragraph, element.get("id"))
+
+    def clause(self, element: etree.Element, level: int) -> None:
+        paragraph = self.docx.add_paragraph(style=f"Clause {level}")
+        self.inline(paragraph, element)
+        ooxml.set_paragraph_numbering(paragraph, self.heading_numbers, level - 1)
+        self.bookmark(paragraph, element.get("id"))
+
+    def bookmark(self, paragraph: Paragraph, anchor: str | None) -> None:
+        if anchor and anchor in self.bookmarks:
+            ooxml.add_bookmark(paragraph, self.bookmarks[anchor])
+
+    def list(self, element: etree.Element, ordered: bool, level: int) -> None:
+        num_id = ooxml.add_list_numbering(self.docx, ordered)
+        style = "List Number" if ordered else "List Bullet"
+        for item in element.findall("li"):
+            paragraph = self.docx.add_paragraph(style=style)
+            ooxml.set_paragraph_numbering(paragraph, num_id, level)
+            nested = [child for child in item if child.tag in ("ul", "ol")]
+            paragraphs = [child for child in item if child.tag == "p"]
+            if paragraphs:
+                self.inline(paragraph, paragraphs[0])
+                for extra in paragraphs[1:]:
+                    self.inline(self.docx.add_paragraph(style="List Continue"), extra)
+            else:
+                self.inline(paragraph, item, stop_at={"ul", "ol"})
+            for child in nested:
+                self.list(child, child.tag == "ol", min(level + 1, 8))
+
+    def caption(self, label: str, element: etree.Element | None, anchor: str | None) -> Paragraph:
+        paragraph = self.docx.add_paragraph(style="Caption")
+        target = self.source.tree.targets.get(anchor or "")
+        number = target.number if target else ""
+        paragraph.add_run(f"{label} ")
+        ooxml.add_field(paragraph, f"SEQ {label} \\* ARABIC", number)
+        title = target.title if target else (element_text(element) if element is not None else "")
+        paragraph.add_run(f": {title}")
+        self.bookmark(paragraph, anchor)
+        return paragraph
+
+    def table(self, element: etree.Element) -> None:
+        classes = (element.get("class") or "").split()
+        caption = self.caption("Table", element.find("caption"), element.get("id")) \
+            if element.find("caption") is not None else None
+        if caption is not None:
+            caption.paragraph_format.keep_with_next = True
+        head = [row for section in element.findall("thead") for row in section.findall("tr")]
+        body = [row for section in element.findall("tbody") for row in section.findall("tr")]
+        rows = head + body
+        columns = max((len(list(row)) for row in rows), default=0)
+        if not columns:
+            return
+        table = self.docx.add_table(rows=len(rows), cols=columns)
+        table.style = self.docx.styles["Playbook Table"]
+        for row_index, row in enumerate(rows):
+            docx_row = table.rows[row_index]
+            ooxml.prevent_row_split(docx_row)
+            if row_index < len(head):
+                ooxml.repeat_table_header(docx_row)
+            for column, cell_element in enumerate(list(row)[:columns]):
+                cell = docx_row.cells[column]
+                paragraph = cell.paragraphs[0]
+                self.inline(paragraph, cell_element)
+                if row_index < len(head):
+                    for run in paragraph.runs:
+                        run.bold = True
+                align = cell_element.get("align") or cell_element.get("style", "").replace("text-align: ", "").strip(";")
+                if align == "center":
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                if "raci" in classes and row_index >= len(head):
+                    self.shade_raci(cell, element_text(cell_element))
+        self._fit_columns(table, classes)
+        self.docx.add_paragraph(style="Normal")
+
+    def shade_raci(self, cell, code: str) -> None:
+        key = code.replace("/", "")
+        if key in RACI_FILLS:
+            ooxml.set_cell_shading(cell, RACI_FILLS[key])
+            paragraph = cell.paragraphs[0]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            if key in ("A", "AR"):
+                for run in paragraph.runs:
+                    run.font.color.rgb = docx.shared.RGBColor(0xFF, 0xFF, 0xFF)
+                    run.bold = True
+
+    @staticmethod
+    def _fit_columns(table: Table, classes: list[str]) -> None:
+        if "raci" in classes or "fields" in classes:
+            table.autofit = False
+            count = len(table.columns)
+            if "fields" in classes and count == 2:
+                widths = [Inches(1.7), Inches(TEXT_WIDTH_INCHES - 1.7)]
+            else:
+                first = Inches(2.2)
+                rest = int((Inches(TEXT_WIDTH_INCHES) - first) / max(count - 1, 1))
+                widths = [first] + [rest] * (count - 1)
+            for row in table.rows:
+                for cell, width in zip(row.cells, widths):
+                    cell.width = width
+        for cell in table.columns[0].cells if "raci" in classes else []:
+            for paragraph in cell.paragraphs:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+    def figure(self, element: etree.Element) -> None:
+        image = element.find("img")
+        name = (image.get("src") or "").removeprefix("figure:") if image is not None else ""
+        figure = self.figures.get(name)
+        if figure is None:
+            return
+        paragraph = self.docx.add_paragraph(style="Normal")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = True
+        width = min(figure.width_inches, TEXT_WIDTH_INCHES)
+        paragraph.add_run().add_picture(io.BytesIO(figure.png), width=Inches(width))
+        self.caption("Figure", element.find("figcaption"), element.get("id"))
+
+    # -- inline -----------------------------------------------------------------------------
+    def inline(self, paragraph: Paragraph, element: etree.Element, stop_at: set[str] = frozenset(),
+               bold: bool = False, italic: bool = False, code: bool = False) -> None:
+        if element.text:
+            self.run(paragraph, element.text, bold, italic, code)
+        for child in element:
+            if child.tag in stop_at:
+                continue
+            classes = (child.get("class") or "").split()
+            if child.tag == "span" and "number" in classes:
+                pass  # Word numbers the paragraph itself
+            elif child.tag in ("strong", "b"):
+                self.inline(paragraph, child, stop_at, True, italic, code)
+            elif child.tag in ("em", "i"):
+                self.inline(paragraph, child, stop_at, bold, True, code)
+            elif child.tag == "code":
+                self.inline(paragraph, child, stop_at, bold, italic, True)
+            elif child.tag == "br":
+                paragraph.add_run().add_break()
+            elif child.tag == "a" and "xref" in classes:
+                self.cross_reference(paragraph, child)
+            elif child.tag == "img":
+                self.run(paragraph, child.get("alt", ""), bold, italic, code)
+            elif child.tag in ("ul", "ol", "p"):
+                self.inline(paragraph, child, stop_at, bold, italic, code)
+            else:
+                self.inline(paragraph, child, stop_at, bold, italic, code)
+            if child.tail:
+                self.run(paragraph, child.tail, bold, italic, code)
+
+    def run(self, paragraph: Paragraph, text: str, bold: bool, italic: bool, code: bool) -> None:
+        if paragraph.runs and not text.strip() and text and paragraph.text.endswith(" "):
+            return
+        run = paragraph.add_run(" ".join(text.split("\n")) if "\n" in text else text)
+        run.bold = bold or None
+        run.italic = italic or None
+        if code:
+            run.font.name = "Consolas"
+
+    def cross_reference(self, paragraph: Paragraph, link: etree.Element) -> None:
+        anchor = (link.get("href") or "").removeprefix("#")
+        target = self.source.tree.targets.get(anchor)
+        if target is None or anchor not in self.bookmarks:
+            self.run(paragraph, element_text(link), False, False, False)
+            return
+        bookmark = self.bookmarks[anchor]
+        if target.kind in ("section", "clause") and target.number:
+            label = target.reference_text().rsplit(" ", 1)[0]
+            paragraph.add_run(f"{label} ")
+            ooxml.add_cross_reference(paragraph, bookmark, target.number, paragraph_number=True)
+        else:
+            ooxml.add_internal_hyperlink(paragraph, bookmark, target.reference_text())
+
+
+def docx_bytes(document: Document, figures: dict[str, Figure], renderer: TemplateRenderer) -> bytes:
+    """The DOCX of a document, as bytes."""
+    buffer = io.BytesIO()
+    DocxWriter(document, figures, renderer).write(buffer)
+    return buffer.getvalue()
+
+
+def write_docx(document: Document, figures: dict[str, Figure], renderer: TemplateRenderer, path: Path) -> None:
+    """Write the DOCX of a document."""
+    path.write_bytes(docx_bytes(document, figures, renderer))

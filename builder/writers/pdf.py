@@ -1,0 +1,70 @@
+"""PDF writer: lay out the HTML page with WeasyPrint and the print stylesheet.
+
+Only the project's own template assets and data: URLs may be fetched; nothing reaches the
+network or other files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from builder.document import Document
+from builder.figures import Figure
+from builder.render import SHIPPED_TEMPLATES, TemplateRenderer, template_dirs
+from builder.writers.html import page_html
+
+
+class RefusedURL(Exception):
+    """A URL outside what a document may use."""
+
+
+class TemplateAssetFetcher(URLFetcher):
+    """Serves template assets (a user's overrides first) and data: URLs; refuses the rest."""
+
+    def __init__(self, renderer: TemplateRenderer):
+        super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
+        self.folders = [folder.resolve() for folder in template_dirs(renderer.user_dir)]
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        parsed = urlparse(url)
+        if parsed.scheme == "file":
+            path = Path(unquote(parsed.path)).resolve()
+            relative = self._relative(path)
+            if relative is not None:
+                for folder in self.folders:
+                    candidate = (folder / relative).resolve()
+                    if candidate.is_file() and candidate.is_relative_to(folder):
+                        return super().fetch(candidate.as_uri(), headers)
+        self.refused.append(url)
+        raise RefusedURL(f"refused to fetch {url}: documents may only use their own template assets")
+
+    def _relative(self, path: Path) -> Path | None:
+        for folder in self.folders:
+            if path.is_relative_to(folder):
+                return path.relative_to(folder)
+        return None
+
+
+def pdf_bytes(document: Document, figures: dict[str, Figure], renderer: TemplateRenderer) -> bytes:
+    """Lay out the document and return the PDF, with a reproducible file identifier."""
+    html = page_html(document, figures, renderer)
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return HTML(
+        string=html, base_url=str(SHIPPED_TEMPLATES) + "/", url_fetcher=TemplateAssetFetcher(renderer),
+    ).write_pdf(pdf_identifier=identifier, uncompressed_pdf=False)
+
+
+def write_pdf(document: Document, figures: dict[str, Figure], renderer: TemplateRenderer, path: Path) -> None:
+    """Write the PDF of a document."""
+    path.write_bytes(pdf_bytes(document, figures, renderer))
