@@ -1,23 +1,29 @@
-"""Build documents: load and check the content, then write each pairing's documents.
+"""Build documents: check the content, then write each pairing's documents.
 
-Reads top to bottom: check -> for each pairing and document: assemble -> draw figures ->
-write each format. Every output is written to a temporary file beside it and renamed into
-place, so a failed or interrupted build never leaves a truncated file where a good one was.
+Reads top to bottom: lock the output folder -> check the content -> plan which outputs are
+out of date (manifest) -> build those, in a process pool when --jobs > 1 -> write each file
+atomically -> write the manifest. A failed or interrupted build never leaves a truncated file
+where a good one was, and leaves no temporary files behind for the next run.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
+import hashlib
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from builder.check import check_content
-from builder.compose import Context
-from builder.diagnostics import DiagnosticError, Diagnostics, Location, display_path, suggest
-from builder.document import Document, assemble_document
+from builder.check import CheckResult, check_content
+from builder.diagnostics import Diagnostic, DiagnosticError, Diagnostics, Location, display_path, suggest
+from builder.document import assemble_document
+from builder.manifest import (
+    MANIFEST_NAME, Input, build_key, content_inputs, manifest_text, read_manifest, sha256_file,
+    template_inputs,
+)
+from builder.model import DOCUMENT_IDS
+from builder.outputs import OutputLock, remove_stale_temporaries, stale_outputs, write_atomically
 from builder.render import TemplateRenderer
 
 FORMATS = ("pdf", "docx", "html", "md")
@@ -32,55 +38,54 @@ class BuildOptions:
     pairings: tuple[str, ...] = ()
     formats: tuple[str, ...] = FORMATS
     templates: Path | None = None
+    jobs: int = 1
+    force: bool = False
+    clean: bool = False
+
+    def recorded(self) -> dict:
+        """The options that change what an output contains (recorded in the manifest)."""
+        return {"templates": self.templates.as_posix() if self.templates else None}
 
 
-@dataclass
-class Output:
-    """One file written by the build."""
+@dataclass(frozen=True)
+class Event:
+    """Progress of one output: built, up to date, or failed."""
 
+    status: str  # planned | built | up-to-date | failed
     path: Path
-    pairing: str
-    document: str
-    format: str
-    seconds: float
+    seconds: float = 0.0
+    count: int = 0
 
 
 @dataclass
 class BuildResult:
-    """What the build wrote and what went wrong."""
+    """What the build did and what went wrong."""
 
-    outputs: list[Output] = field(default_factory=list)
+    built: list[Path] = field(default_factory=list)
+    up_to_date: list[Path] = field(default_factory=list)
+    failed: list[Path] = field(default_factory=list)
+    stale: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
         return self.diagnostics.ok
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+@dataclass
+class Job:
+    """One document of one pairing, and the formats of it that must be (re)built."""
+
+    pairing: str
+    document: str
+    formats: list[str]
+    entries: dict[str, dict]  # format -> manifest entry without size/sha256
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file in ``path``'s folder, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(handle, 0o666 & ~_umask())
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def render_format(document: Document, output_format: str, renderer: TemplateRenderer, figures: dict) -> bytes:
-    """The bytes of one document in one format (imports each writer only when needed)."""
+def render_format(document, output_format: str, renderer: TemplateRenderer, figures: dict) -> bytes:
+    """The bytes of one document in one format (each writer is imported only when needed)."""
     if output_format == "md":
         return document.markdown.encode("utf-8")
     if output_format == "html":
@@ -98,6 +103,16 @@ def render_format(document: Document, output_format: str, renderer: TemplateRend
     raise ValueError(f"unknown format {output_format}")
 
 
+def build_document(context, document_id: str, formats: list[str], renderer: TemplateRenderer) -> dict[str, bytes]:
+    """Assemble one document and render the requested formats, in memory."""
+    from builder.figures import draw_figures
+
+    document = assemble_document(context, document_id, renderer)
+    needs_figures = any(f in ("pdf", "docx", "html") for f in formats)
+    figures = draw_figures(context, document.tree.figures) if needs_figures else {}
+    return {fmt: render_format(document, fmt, renderer, figures) for fmt in formats}
+
+
 def select_pairings(options: BuildOptions, available: list[str], diagnostics: Diagnostics) -> list[str]:
     """The pairings to build: all, or those asked for (unknown ones are errors)."""
     if not options.pairings:
@@ -109,41 +124,132 @@ def select_pairings(options: BuildOptions, available: list[str], diagnostics: Di
     return [p for p in dict.fromkeys(options.pairings) if p in available]
 
 
-def build_document(context: Context, document_id: str, options: BuildOptions,
-                   renderer: TemplateRenderer) -> tuple[Document, dict[str, bytes]]:
-    """Assemble one document and render every requested format, in memory."""
-    from builder.figures import draw_figures
+def plan(checked: CheckResult, pairings: list[str], options: BuildOptions, previous: dict,
+         result: BuildResult, on_event: Callable[[Event], None]) -> tuple[list[Job], list[dict]]:
+    """Split the wanted outputs into jobs to run and manifest entries that are up to date."""
+    old = {entry.get("path"): entry for entry in previous.get("outputs", []) if isinstance(entry, dict)}
+    jobs, current = [], []
+    for pairing_id in pairings:
+        context = checked.contexts[pairing_id]
+        sources = content_inputs(context.sources, options.content)
+        for document_id in context.pairing.documents:
+            job = Job(pairing_id, document_id, [], {})
+            for output_format in options.formats:
+                inputs: list[Input] = sources + template_inputs(document_id, output_format, options.templates)
+                recorded = {"format": output_format, **options.recorded()}
+                relative = f"{pairing_id}/{document_id}.{output_format}"
+                entry = {"path": relative, "pairing": pairing_id, "document": document_id,
+                         "format": output_format, "key": build_key(inputs, recorded),
+                         "inputs": [{"path": i.path, "sha256": i.sha256} for i in inputs]}
+                if not options.force and _up_to_date(options.out / relative, old.get(relative), entry["key"]):
+                    current.append(old[relative])
+                    result.up_to_date.append(options.out / relative)
+                    on_event(Event("up-to-date", options.out / relative))
+                else:
+                    job.formats.append(output_format)
+                    job.entries[output_format] = entry
+            if job.formats:
+                jobs.append(job)
+    return jobs, current
 
-    document = assemble_document(context, document_id, renderer)
-    needs_figures = any(f in ("pdf", "docx", "html") for f in options.formats)
-    figures = draw_figures(context, document.tree.figures) if needs_figures else {}
-    return document, {fmt: render_format(document, fmt, renderer, figures) for fmt in options.formats}
+
+def _up_to_date(path: Path, entry: dict | None, key: str) -> bool:
+    if not entry or entry.get("key") != key or not path.is_file():
+        return False
+    return path.stat().st_size == entry.get("size") and sha256_file(path) == entry.get("sha256")
 
 
-def build(options: BuildOptions, on_output: Callable[[Output], None] | None = None) -> BuildResult:
-    """Check the content, then build every selected pairing's documents."""
+# -- workers: each process checks the content once, then builds documents ---------------------
+_WORKER: dict = {}
+
+
+def _worker_init(content: Path, templates: Path | None) -> None:
+    _WORKER["checked"] = check_content(content)
+    _WORKER["renderer"] = TemplateRenderer(templates)
+
+
+def _run_job(pairing: str, document: str, formats: list[str]) -> tuple[dict[str, bytes], list[Diagnostic], float]:
+    start = time.perf_counter()
+    context = _WORKER["checked"].contexts[pairing]
+    try:
+        files = build_document(context, document, formats, _WORKER["renderer"])
+    except DiagnosticError as exc:
+        return {}, exc.diagnostics, time.perf_counter() - start
+    return files, [], time.perf_counter() - start
+
+
+def _execute(jobs: list[Job], options: BuildOptions, checked: CheckResult):
+    """Yield (job, files, diagnostics, seconds) as jobs finish, in a pool when jobs > 1."""
+    if options.jobs <= 1 or len(jobs) <= 1:
+        _WORKER["checked"], _WORKER["renderer"] = checked, TemplateRenderer(options.templates)
+        for job in jobs:
+            yield (job, *_run_job(job.pairing, job.document, job.formats))
+        return
+    with ProcessPoolExecutor(max_workers=min(options.jobs, len(jobs)), initializer=_worker_init,
+                             initargs=(options.content, options.templates)) as pool:
+        futures = {pool.submit(_run_job, job.pairing, job.document, job.formats): job for job in jobs}
+        try:
+            for future in as_completed(futures):
+                yield (futures[future], *future.result())
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def build(options: BuildOptions, on_event: Callable[[Event], None] = lambda event: None) -> BuildResult:
+    """Check the content, then build the selected pairings' documents that are out of date."""
+    start = time.perf_counter()
     result = BuildResult()
     checked = check_content(options.content)
     result.diagnostics.extend(checked.diagnostics)
     pairings = select_pairings(options, checked.library.ids("pairing"), result.diagnostics)
     if not result.ok:
         return result
-    renderer = TemplateRenderer(options.templates)
-    for pairing_id in pairings:
-        context = checked.contexts[pairing_id]
-        for document_id in context.pairing.documents:
-            start = time.perf_counter()
-            try:
-                _, files = build_document(context, document_id, options, renderer)
-            except DiagnosticError as exc:
-                result.diagnostics.extend(exc.diagnostics)
-                continue
-            seconds = time.perf_counter() - start
-            for output_format, data in files.items():
-                path = options.out / pairing_id / f"{document_id}.{output_format}"
+    options.out.mkdir(parents=True, exist_ok=True)
+    with OutputLock(options.out):
+        remove_stale_temporaries(options.out)
+        previous = read_manifest(options.out)
+        jobs, entries = plan(checked, pairings, options, previous, result, on_event)
+        on_event(Event("planned", options.out, count=sum(len(job.formats) for job in jobs)))
+        for job, files, problems, seconds in _execute(jobs, options, checked):
+            result.diagnostics.extend(problems)
+            for output_format in job.formats:
+                path = options.out / job.entries[output_format]["path"]
+                if output_format not in files:
+                    result.failed.append(path)
+                    on_event(Event("failed", path, seconds))
+                    continue
+                data = files[output_format]
                 write_atomically(path, data)
-                output = Output(path, pairing_id, document_id, output_format, seconds / len(files))
-                result.outputs.append(output)
-                if on_output:
-                    on_output(output)
+                entries.append({**job.entries[output_format], "size": len(data),
+                                "sha256": hashlib.sha256(data).hexdigest()})
+                result.built.append(path)
+                on_event(Event("built", path, seconds / len(job.formats)))
+        kept = _entries_not_rebuilt(previous, entries, pairings, checked, options)
+        write_atomically(options.out / MANIFEST_NAME,
+                         manifest_text(entries + kept, options.recorded()).encode("utf-8"))
+        live = {(p, d) for p, c in checked.contexts.items() for d in c.pairing.documents}
+        result.stale = stale_outputs(options.out, live, DOCUMENT_IDS, FORMATS)
+        if options.clean:
+            for path in result.stale:
+                path.unlink(missing_ok=True)
+                result.removed.append(path)
+                if path.parent != options.out and not any(path.parent.iterdir()):
+                    path.parent.rmdir()
+    result.seconds = time.perf_counter() - start
     return result
+
+
+def _entries_not_rebuilt(previous: dict, entries: list[dict], pairings: list[str],
+                         checked: CheckResult, options: BuildOptions) -> list[dict]:
+    """Previous manifest entries of outputs this build did not touch but that still exist."""
+    done = {entry["path"] for entry in entries}
+    live = {f"{p}/{d}." for p, c in checked.contexts.items() for d in c.pairing.documents}
+    kept = []
+    for entry in previous.get("outputs", []):
+        path = entry.get("path") if isinstance(entry, dict) else None
+        if not path or path in done or not (options.out / path).is_file():
+            continue
+        if any(path.startswith(prefix) for prefix in live):
+            kept.append(entry)
+    return kept

@@ -7,6 +7,7 @@ need them, so ``playbook --help`` and ``playbook validate`` start quickly.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -91,18 +92,41 @@ def schema(out_file: Path | None) -> None:
               help="Build only this format (repeatable; default: all).")
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="Folder whose files override the shipped templates, file by file.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Parallel build processes.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Parallel build processes (default: the number of cores).")
+@click.option("--force", is_flag=True, help="Rebuild every output, even those up to date.")
+@click.option("--clean", is_flag=True, help="Remove outputs of pairings or documents no longer in the content.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems and the summary.")
 def build(content_dir: Path, out_dir: Path, pairings: tuple[str, ...], formats: tuple[str, ...],
-          templates_dir: Path | None, jobs: int | None) -> None:
-    """Build each pairing's Operating Manual and Quality Agreement into OUT/<pairing>/<document>.<ext>."""
+          templates_dir: Path | None, jobs: int | None, force: bool, clean: bool, quiet: bool) -> None:
+    """Build each pairing's Operating Manual and Quality Agreement into OUT/<pairing>/<document>.<ext>.
+
+    Only outputs whose inputs changed are rebuilt (see OUT/manifest.json); --force rebuilds all.
+    """
     from builder.build import FORMATS, BuildOptions, build as run_build
+    from builder.outputs import BuildLocked
+    from builder.progress import BuildReporter
     from builder.report import print_diagnostics
 
-    options = BuildOptions(content=content_dir, out=out_dir, pairings=pairings,
-                           formats=tuple(dict.fromkeys(formats)) or FORMATS, templates=templates_dir)
-    result = run_build(options, on_output=lambda o: click.echo(f"built {o.path}"))
-    print_diagnostics(result.diagnostics)
-    if not result.ok:
-        click.echo(f"build failed: {len(result.diagnostics.errors)} errors; outputs were left as they were")
+    options = BuildOptions(
+        content=content_dir, out=out_dir, pairings=pairings,
+        formats=tuple(dict.fromkeys(formats)) or FORMATS, templates=templates_dir,
+        jobs=jobs or os.cpu_count() or 1, force=force, clean=clean,
+    )
+    try:
+        with BuildReporter(quiet=quiet) as reporter:
+            result = run_build(options, on_event=reporter.event)
+    except BuildLocked as exc:
+        click.echo(f"playbook: {exc}", err=True)
         sys.exit(1)
-    click.echo(f"built {len(result.outputs)} files into {out_dir}")
+    print_diagnostics(result.diagnostics)
+    for path in result.stale:
+        action = "removed" if path in result.removed else "stale (its pairing or document is gone; --clean removes it)"
+        click.echo(f"{path}: {action}")
+    summary = (f"built {len(result.built)}, up to date {len(result.up_to_date)}, "
+               f"failed {len(result.failed)} in {result.seconds:.1f} s")
+    if not result.ok:
+        click.echo(f"build failed: {len(result.diagnostics.errors)} errors; {summary}; "
+                   "outputs that could not be built were left as they were")
+        sys.exit(1)
+    click.echo(summary)

@@ -194,6 +194,8 @@ def compose_pairing(library: Library, pairing_id: str, diagnostics: Diagnostics)
            for group, blocks in selected.items() if group != "roles"},
     )
     context.roles = _collect_roles(composer, selected)
+    for org in context.other_providers:
+        composer.sources[("organization", org.id)] = library.get("organization", org.id).source.file
     context.sources = composer.sources
     _check_pairing_rules(context, composer, library, diagnostics)
     return context

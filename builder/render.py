@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import (
+    ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError,
+)
 from jinja2.sandbox import SandboxedEnvironment
 
 from builder.diagnostics import Diagnostic, DiagnosticError, Location, display_path
@@ -107,6 +109,10 @@ class TemplateRenderer:
         try:
             template = self.env.get_template(name)
             return template.render(**variables)
+        except TemplateNotFound as exc:
+            folders = ", ".join(display_path(d) for d in template_dirs(self.user_dir))
+            raise DiagnosticError([self._diagnostic(
+                str(exc.name), None, f"template '{exc.name}' not found in {folders}")]) from None
         except TemplateSyntaxError as exc:
             raise DiagnosticError([self._diagnostic(exc.filename or name, exc.lineno, str(exc.message))]) from None
         except TemplateError as exc:

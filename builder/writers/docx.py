@@ -72,6 +72,7 @@ class DocxWriter:
         self.docx.add_paragraph(meta.pairing_title, style="Subtitle")
         self.docx.add_paragraph(f"Sponsor: {meta.sponsor}    Provider: {meta.provider}", style="Cover Meta")
         table = self.docx.add_table(rows=0, cols=2, style="Playbook Table")
+        ooxml.set_table_look(table, first_row=False, first_column=True)
         for label, value in meta.cover_rows:
             cells = table.add_row().cells
             cells[0].text, cells[1].text = label, value
@@ -174,6 +175,7 @@ class DocxWriter:
             return
         table = self.docx.add_table(rows=len(rows), cols=columns)
         table.style = self.docx.styles["Playbook Table"]
+        ooxml.set_table_look(table, first_row=bool(head))
         for row_index, row in enumerate(rows):
             docx_row = table.rows[row_index]
             ooxml.prevent_row_split(docx_row)

@@ -305,6 +305,17 @@ def repeat_table_header(row: _Row) -> None:
     _get_or_insert(row._tr.get_or_add_trPr(), "w:tblHeader", _AFTER_TBL_HEADER)
 
 
+def set_table_look(table: Any, *, first_row: bool, first_column: bool = False) -> None:
+    """Switch the table style's header-row and first-column formatting on or off (w:tblLook)."""
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        table._tbl.tblPr.append(look)
+    look.set(qn("w:firstRow"), "1" if first_row else "0")
+    look.set(qn("w:firstColumn"), "1" if first_column else "0")
+    look.set(qn("w:val"), f"{(0x20 if first_row else 0) | (0x80 if first_column else 0) | 0x400:04X}")
+
+
 def prevent_row_split(row: _Row) -> None:
     """Keep `row` on one page (w:cantSplit)."""
     _get_or_insert(row._tr.get_or_add_trPr(), "w:cantSplit", _AFTER_CANT_SPLIT)

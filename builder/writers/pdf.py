@@ -6,8 +6,10 @@ network or other files.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
+import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -60,6 +62,9 @@ def pdf_bytes(document: Document, figures: dict[str, Figure], renderer: Template
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+    effective = dt.datetime.combine(document.meta.effective_date, dt.time(), dt.timezone.utc)
+    # fontTools stamps subset fonts with the current time unless SOURCE_DATE_EPOCH is set
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(effective.timestamp()))
     return HTML(
         string=html, base_url=str(SHIPPED_TEMPLATES) + "/", url_fetcher=TemplateAssetFetcher(renderer),
     ).write_pdf(pdf_identifier=identifier, uncompressed_pdf=False)

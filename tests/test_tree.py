@@ -1,0 +1,80 @@
+"""The document tree: numbering, clauses, cross-references, captions and figures, made once."""
+
+from __future__ import annotations
+
+from builder.tree import parse_document
+from builder.tree.document_tree import element_text
+
+QA = """# Parties {#sec-parties}
+
+§ The agreement is made between the parties.
+
+§ {#clause-msa} The master agreement prevails, see [@clause-breach].
+
+§§ A sub-clause.
+
+§§ {#clause-sub} Another sub-clause.
+
+# Deviations {#sec-deviations}
+
+§ {#clause-breach} Serious breaches are notified within 1 business day; see [@clause-sub] and [@sec-parties].
+"""
+
+
+def test_clauses_are_numbered_under_their_heading() -> None:
+    tree = parse_document(QA, "clause")
+    numbers = {t.id: t.number for t in tree.targets.values()}
+    assert numbers["sec-parties"] == "1" and numbers["sec-deviations"] == "2"
+    assert numbers["clause-msa"] == "1.2"
+    assert numbers["clause-sub"] == "1.2.2"
+    assert numbers["clause-breach"] == "2.1"
+    clauses = [el for el in tree.root if el.get("class", "").startswith("clause")]
+    assert [el.get("data-number") for el in clauses] == ["1.1", "1.2", "1.2.1", "1.2.2", "2.1"]
+    assert element_text(clauses[0]).startswith("1.1 The agreement")
+
+
+def test_cross_references_resolve_forward_and_backward() -> None:
+    tree = parse_document(QA, "clause")
+    links = [(a.get("href"), a.text) for a in tree.root.iter("a")]
+    assert ("#clause-breach", "clause 2.1") in links
+    assert ("#clause-sub", "clause 1.2.2") in links
+    assert ("#sec-parties", "clause 1") in links
+    assert tree.unresolved == []
+
+
+def test_unknown_cross_reference_is_recorded() -> None:
+    tree = parse_document("# A\n\nSee [@nowhere].\n")
+    assert tree.unresolved == ["nowhere"]
+
+
+def test_headings_numbered_unnumbered_and_in_the_toc() -> None:
+    tree = parse_document("# Control {#sec-control .unnumbered}\n\n# Purpose\n\n## Scope\n\n### Detail\n\n# Roles\n")
+    assert [(e.level, e.number, e.text) for e in tree.toc] == [
+        (1, "", "Control"), (1, "1", "Purpose"), (2, "1.1", "Scope"), (3, "1.1.1", "Detail"), (1, "2", "Roles"),
+    ]
+    assert tree.toc[1].anchor == "sec-purpose"
+
+
+def test_table_caption_numbers_the_table_and_takes_its_id_and_class() -> None:
+    text = "# A\n\nTable: RACI matrix {#tbl-raci .raci}\n\n| a | b |\n|---|---|\n| A | R |\n\nSee [@tbl-raci].\n"
+    tree = parse_document(text)
+    table = tree.root.find("table")
+    assert table.get("id") == "tbl-raci" and table.get("class") == "data raci"
+    assert element_text(table.find("caption")) == "Table 1: RACI matrix"
+    assert [a.text for a in tree.root.iter("a")] == ["Table 1"]
+
+
+def test_figures_are_numbered_and_listed() -> None:
+    text = "![Transition plan](figure:transition){#fig-transition}\n\n![Ladder](figure:escalation)\n\nSee [@fig-transition].\n"
+    tree = parse_document(text)
+    figures = tree.root.findall("figure")
+    assert [f.get("id") for f in figures] == ["fig-transition", "fig-2"]
+    assert element_text(figures[1].find("figcaption")) == "Figure 2: Ladder"
+    assert tree.figures == ["transition", "escalation"]
+
+
+def test_raw_html_and_jinja_syntax_stay_literal_text() -> None:
+    tree = parse_document("A <script>alert(1)</script> and {{ x }} {% if %} & more.\n")
+    paragraph = tree.root.find("p")
+    assert paragraph.find("script") is None
+    assert element_text(paragraph) == "A <script>alert(1)</script> and {{ x }} {% if %} & more."
