@@ -220,14 +220,16 @@ def build(options: BuildOptions, on_event: Callable[[Event], None] = lambda even
                     on_event(Event("failed", path, seconds))
                     continue
                 data = files[output_format]
-                write_atomically(path, data)
+                if not _write(path, data, result):
+                    result.failed.append(path)
+                    on_event(Event("failed", path, seconds))
+                    continue
                 entries.append({**job.entries[output_format], "size": len(data),
                                 "sha256": hashlib.sha256(data).hexdigest()})
                 result.built.append(path)
                 on_event(Event("built", path, seconds / len(job.formats)))
         kept = _entries_not_rebuilt(previous, entries, pairings, checked, options)
-        write_atomically(options.out / MANIFEST_NAME,
-                         manifest_text(entries + kept, options.recorded()).encode("utf-8"))
+        _write(options.out / MANIFEST_NAME, manifest_text(entries + kept, options.recorded()).encode("utf-8"), result)
         live = {(p, d) for p, c in checked.contexts.items() for d in c.pairing.documents}
         result.stale = stale_outputs(options.out, live, DOCUMENT_IDS, FORMATS)
         if options.clean:
@@ -238,6 +240,17 @@ def build(options: BuildOptions, on_event: Callable[[Event], None] = lambda even
                     path.parent.rmdir()
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _write(path: Path, data: bytes, result: BuildResult) -> bool:
+    """Write one file atomically; a failure (a full disk) becomes a located error."""
+    try:
+        write_atomically(path, data)
+    except OSError as exc:
+        result.diagnostics.error(Location(display_path(path)), "write-failed",
+                                 f"cannot write the output: {exc.strerror or exc}")
+        return False
+    return True
 
 
 def _entries_not_rebuilt(previous: dict, entries: list[dict], pairings: list[str],

@@ -78,3 +78,10 @@ def test_raw_html_and_jinja_syntax_stay_literal_text() -> None:
     paragraph = tree.root.find("p")
     assert paragraph.find("script") is None
     assert element_text(paragraph) == "A <script>alert(1)</script> and {{ x }} {% if %} & more."
+
+
+def test_ampersands_and_entity_like_text_stay_literal() -> None:
+    tree = parse_document("| a |\n|---|\n| ICH E3 Q&A; R&D &amp; more |\n")
+    cell = tree.root.find("table").find("tbody").find("tr").find("td")
+    assert cell.text == "ICH E3 Q&A; R&D &amp; more"
+    assert all(ord(c) >= 32 for el in tree.root.iter() for c in (el.text or "") + (el.tail or "") if c not in "\n\t")

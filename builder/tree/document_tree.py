@@ -78,24 +78,33 @@ def parse_document(text: str, heading_kind: str = "section") -> DocumentTree:
         new_root = processor.run(root)
         if new_root is not None:
             root = new_root
-    _restore_ampersands(root)
+    _restore_placeholders(root, md)
     tree = DocumentTree(root=root)
     _Numbering(tree, heading_kind).run()
     _resolve_references(tree)
     return tree
 
 
-def _restore_ampersands(root: etree.Element) -> None:
-    """Python-Markdown hides '&' behind a placeholder until serialization; put it back."""
-    marker = markdown.util.AMP_SUBSTITUTE
+STASH_PLACEHOLDER = re.compile(r"\x02wzxhzdk:(\d+)\x03")
+
+
+def _restore_placeholders(root: etree.Element, md: markdown.Markdown) -> None:
+    """Python-Markdown hides '&' and stashed raw text behind placeholders until serialization;
+    put them back as plain text so every writer sees the same characters."""
+    stash = md.htmlStash.rawHtmlBlocks
+
+    def restore(value: str) -> str:
+        value = value.replace(markdown.util.AMP_SUBSTITUTE, "&")
+        return STASH_PLACEHOLDER.sub(lambda m: str(stash[int(m.group(1))]) if int(m.group(1)) < len(stash) else "", value)
+
     for element in root.iter():
-        if element.text and marker in element.text:
-            element.text = element.text.replace(marker, "&")
-        if element.tail and marker in element.tail:
-            element.tail = element.tail.replace(marker, "&")
+        if element.text and ("\x02" in element.text or markdown.util.AMP_SUBSTITUTE in element.text):
+            element.text = restore(element.text)
+        if element.tail and ("\x02" in element.tail or markdown.util.AMP_SUBSTITUTE in element.tail):
+            element.tail = restore(element.tail)
         for key, value in element.attrib.items():
-            if marker in value:
-                element.set(key, value.replace(marker, "&"))
+            if markdown.util.AMP_SUBSTITUTE in value or "\x02" in value:
+                element.set(key, restore(value))
 
 
 class _Numbering:

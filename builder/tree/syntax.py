@@ -60,3 +60,4 @@ class PlaybookSyntax(Extension):
         md.inlinePatterns.register(XrefProcessor(XREF, md), "playbook-xref", 175)
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        md.inlinePatterns.deregister("entity")  # '&amp;' in content is text, like any other

@@ -1,0 +1,89 @@
+"""Benchmark: a generated ~100-page Operating Manual.
+
+Prints PDF build time / bare WeasyPrint on the same HTML (goal <= 1.10), DOCX time / pandoc
+converting the same Markdown (goal <= 1.0), and peak memory of a full build (goal < 400 MB).
+
+Run: python benchmarks/build.py   (needs the dev extra: pip install '.[dev]')
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from library import BIG_PAIRING, ROOT, add_metric_copies, copy_example  # noqa: E402
+
+DOCUMENT = "operating-manual"
+
+
+def best_of(repeat: int, function) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    import pypandoc
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    from builder.build import build_document
+    from builder.check import check_content
+    from builder.document import assemble_document
+    from builder.figures import draw_figures
+    from builder.render import SHIPPED_TEMPLATES, TemplateRenderer
+    from builder.writers.html import page_html
+    from builder.writers.pdf import pdf_bytes
+
+    with tempfile.TemporaryDirectory() as tmp:
+        content = copy_example(Path(tmp) / "content")
+        add_metric_copies(content, BIG_PAIRING, copies=70)
+        checked = check_content(content)
+        assert checked.ok, [str(d) for d in checked.diagnostics.errors[:5]]
+        context = checked.contexts[BIG_PAIRING]
+        renderer = TemplateRenderer()
+
+        def ours_pdf() -> bytes:
+            return build_document(context, DOCUMENT, ["pdf"], renderer)["pdf"]
+
+        def ours_docx() -> bytes:
+            return build_document(context, DOCUMENT, ["docx"], renderer)["docx"]
+
+        pdf = ours_pdf()
+        pages = len(PdfReader(__import__("io").BytesIO(pdf)).pages)
+        document = assemble_document(context, DOCUMENT, renderer)
+        html = page_html(document, draw_figures(context, document.tree.figures), renderer)
+        base = str(SHIPPED_TEMPLATES) + "/"
+
+        ours_pdf_s = best_of(2, ours_pdf)
+        bare_pdf_s = best_of(2, lambda: HTML(string=html, base_url=base).write_pdf())
+        ours_docx_s = best_of(3, ours_docx)
+        out = Path(tmp) / "pandoc.docx"
+        pandoc_s = best_of(3, lambda: pypandoc.convert_text(document.markdown, "docx", format="markdown",
+                                                             outputfile=str(out)))
+        script = (
+            "import sys\nfrom builder.cli import main\n"
+            f"main(['build', '--content', {str(content)!r}, '--out', {str(Path(tmp) / 'out')!r}, "
+            f"'--pairing', {BIG_PAIRING!r}, '--jobs', '1', '--quiet'])\n"
+        )
+        subprocess.run([sys.executable, "-c", script], check=False, cwd=ROOT)
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    print(f"generated Operating Manual: {pages} pages")
+    print(f"PDF:  ours {ours_pdf_s:.2f} s, bare WeasyPrint on the same HTML {bare_pdf_s:.2f} s, "
+          f"ratio {ours_pdf_s / bare_pdf_s:.2f} (goal <= 1.10)")
+    print(f"DOCX: ours {ours_docx_s:.2f} s, pandoc on the same Markdown {pandoc_s:.2f} s, "
+          f"ratio {ours_docx_s / pandoc_s:.2f} (goal <= 1.0)")
+    print(f"peak memory of a full build of the pairing (both documents, all formats): {peak_mb:.0f} MB (goal < 400 MB)")
+
+
+if __name__ == "__main__":
+    main()
