@@ -51,7 +51,7 @@ class BuildOptions:
 class Event:
     """Progress of one output: built, up to date, or failed."""
 
-    status: str  # planned | built | up-to-date | failed
+    status: str  # planned | rendered | up-to-date | failed
     path: Path
     seconds: float = 0.0
     count: int = 0
@@ -211,23 +211,27 @@ def build(options: BuildOptions, on_event: Callable[[Event], None] = lambda even
         previous = read_manifest(options.out)
         jobs, entries = plan(checked, pairings, options, previous, result, on_event)
         on_event(Event("planned", options.out, count=sum(len(job.formats) for job in jobs)))
+        rendered: list[tuple[Path, bytes, dict]] = []
         for job, files, problems, seconds in _execute(jobs, options, checked):
             result.diagnostics.extend(problems)
             for output_format in job.formats:
                 path = options.out / job.entries[output_format]["path"]
-                if output_format not in files:
+                if output_format in files:
+                    rendered.append((path, files[output_format], job.entries[output_format]))
+                    on_event(Event("rendered", path, seconds / len(job.formats)))
+                else:
                     result.failed.append(path)
                     on_event(Event("failed", path, seconds))
-                    continue
-                data = files[output_format]
-                if not _write(path, data, result):
-                    result.failed.append(path)
-                    on_event(Event("failed", path, seconds))
-                    continue
-                entries.append({**job.entries[output_format], "size": len(data),
-                                "sha256": hashlib.sha256(data).hexdigest()})
+        if not result.ok:  # a failed build changes nothing: every previous output stays as it was
+            result.failed.extend(path for path, _, _ in rendered)
+            result.seconds = time.perf_counter() - start
+            return result
+        for path, data, entry in rendered:
+            if _write(path, data, result):
+                entries.append({**entry, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
                 result.built.append(path)
-                on_event(Event("built", path, seconds / len(job.formats)))
+            else:
+                result.failed.append(path)
         kept = _entries_not_rebuilt(previous, entries, pairings, checked, options)
         _write(options.out / MANIFEST_NAME, manifest_text(entries + kept, options.recorded()).encode("utf-8"), result)
         live = {(p, d) for p, c in checked.contexts.items() for d in c.pairing.documents}

@@ -100,12 +100,15 @@ def suggest(word: str, candidates: Iterable[str]) -> str:
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
-    """Show a path relative to the working directory (or ``root``) where possible."""
+    """Show a path relative to the working directory (or ``root``) where possible,
+    with control characters escaped so a file name cannot garble the terminal."""
+    shown = path.as_posix()
     for base in (root, Path.cwd()):
         if base is None:
             continue
         try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
+            shown = path.resolve().relative_to(base.resolve()).as_posix()
+            break
         except ValueError:
             continue
-    return path.as_posix()
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in shown)

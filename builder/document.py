@@ -126,6 +126,13 @@ def assemble_document(context: Context, document_id: str, renderer: TemplateRend
     return Document(meta=meta, markdown=markdown_text, tree=tree, sources=dict(context.sources))
 
 
+def _allowed_url(url: str, what: str) -> bool:
+    """Images come only from the builder's figures; links stay in the document or go to the web."""
+    if what == "image":
+        return url.startswith("figure:")
+    return url.startswith(("#", "https://", "http://", "mailto:"))
+
+
 def _tree_problems(tree: DocumentTree, context: Context, renderer: TemplateRenderer, document_id: str) -> list[Diagnostic]:
     """Cross-references to nothing and figures that cannot be drawn, located at their source."""
     fallback = f"{document_id} of pairing {context.pairing.id}"
@@ -135,6 +142,14 @@ def _tree_problems(tree: DocumentTree, context: Context, renderer: TemplateRende
             locate_text(f"[@{ref}]", context, renderer, fallback), "error", "unknown-xref",
             f"cross-reference [@{ref}] points to nothing in the {document_id}{suggest(ref, tree.targets)}",
         ))
+    for element in tree.root.iter():
+        url, what = (element.get("src"), "image") if element.tag == "img" else (element.get("href"), "link")
+        if url is None or element.tag not in ("img", "a") or _allowed_url(url, what):
+            continue
+        allowed = "only the builder's own figures (figure:name)" if what == "image" else \
+            "links within the document (#id) or to http(s) and mailto addresses"
+        problems.append(Diagnostic(locate_text(url, context, renderer, fallback), "error", "refused-url",
+                                   f"{what} '{url[:80]}' is refused: documents may use {allowed}"))
     drawable = available_figures(context)
     for name in dict.fromkeys(tree.figures):
         if name not in FIGURES:

@@ -41,7 +41,7 @@ class BuildReporter:
             if event.status != "up-to-date":
                 self.progress.update(self.task, advance=1, description=str(event.path))
             return
-        if event.status == "built":
+        if event.status == "rendered":
             click.echo(f"built {event.path} ({event.seconds:.1f} s)")
         elif event.status == "failed":
             click.echo(f"failed {event.path}")

@@ -39,7 +39,7 @@ def body_html(document: Document) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"figure"},
+        url_schemes={"figure", "http", "https", "mailto"},
         link_rel=None,
         strip_comments=True,
     )
