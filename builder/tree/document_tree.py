@@ -102,8 +102,10 @@ def _restore_placeholders(root: etree.Element, md: markdown.Markdown) -> None:
             element.text = restore(element.text)
         if element.tail and ("\x02" in element.tail or markdown.util.AMP_SUBSTITUTE in element.tail):
             element.tail = restore(element.tail)
-        for key, value in element.attrib.items():
-            if markdown.util.AMP_SUBSTITUTE in value or "\x02" in value:
+        for key, value in list(element.attrib.items()):
+            if value is None:  # a bare {attribute} from attr_list: meaningless here
+                del element.attrib[key]
+            elif markdown.util.AMP_SUBSTITUTE in value or "\x02" in value:
                 element.set(key, restore(value))
 
 
