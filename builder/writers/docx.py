@@ -248,7 +248,9 @@ class DocxWriter:
                 continue
             classes = (child.get("class") or "").split()
             if child.tag == "span" and "number" in classes:
-                pass  # Word numbers the paragraph itself
+                if child.tail:  # Word numbers the paragraph itself; keep only the text after the number
+                    self.run(paragraph, child.tail.lstrip(), bold, italic, code)
+                continue
             elif child.tag in ("strong", "b"):
                 self.inline(paragraph, child, stop_at, True, italic, code)
             elif child.tag in ("em", "i"):
