@@ -73,9 +73,19 @@ def content_inputs(sources: dict[tuple[str, str], str], content_dir: Path) -> li
     return inputs
 
 
+@functools.cache
+def builder_fingerprint() -> str:
+    """The builder's version and a hash of its own code, so a changed builder rebuilds everything."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
 def build_key(inputs: list[Input], options: dict) -> str:
     """One hash of everything an output depends on: inputs, builder version, options."""
-    payload = json.dumps({"builder": __version__, "options": options,
+    payload = json.dumps({"builder": builder_fingerprint(), "options": options,
                           "inputs": [[i.path, i.sha256] for i in inputs]}, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -92,7 +102,7 @@ def read_manifest(out_dir: Path) -> dict:
 def manifest_text(entries: list[dict], options: dict) -> str:
     """The manifest as sorted, stable JSON."""
     manifest = {
-        "builder": {"name": "playbook-builder", "version": __version__},
+        "builder": {"name": "playbook-builder", "version": __version__, "fingerprint": builder_fingerprint()},
         "options": options,
         "outputs": sorted(entries, key=lambda e: e["path"]),
     }

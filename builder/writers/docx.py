@@ -209,21 +209,22 @@ class DocxWriter:
 
     @staticmethod
     def _fit_columns(table: Table, classes: list[str]) -> None:
-        if "raci" in classes or "fields" in classes:
-            table.autofit = False
-            count = len(table.columns)
-            if "fields" in classes and count == 2:
-                widths = [Inches(1.7), Inches(TEXT_WIDTH_INCHES - 1.7)]
-            else:
-                first = Inches(2.2)
-                rest = int((Inches(TEXT_WIDTH_INCHES) - first) / max(count - 1, 1))
-                widths = [first] + [rest] * (count - 1)
-            for row in table.rows:
-                for cell, width in zip(row.cells, widths):
-                    cell.width = width
-        for cell in table.columns[0].cells if "raci" in classes else []:
-            for paragraph in cell.paragraphs:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        """Column widths by how much text each column holds (RACI and field tables: fixed shapes)."""
+        count = len(table.columns)
+        total = Inches(TEXT_WIDTH_INCHES)
+        if "fields" in classes and count == 2:
+            widths = [Inches(1.7), total - Inches(1.7)]
+        elif "raci" in classes:
+            first = Inches(2.2)
+            widths = [first] + [int((total - first) / max(count - 1, 1))] * (count - 1)
+        else:
+            widths = _content_widths(table, count, total)
+        table.autofit = False
+        for column, width in zip(table.columns, widths):
+            column.width = width  # the grid, which LibreOffice and Word lay out from
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths):
+                cell.width = width
 
     def figure(self, element: etree.Element) -> None:
         image = element.find("img")
@@ -292,6 +293,20 @@ class DocxWriter:
             ooxml.add_cross_reference(paragraph, bookmark, target.number, paragraph_number=True)
         else:
             ooxml.add_internal_hyperlink(paragraph, bookmark, target.reference_text())
+
+
+def _content_widths(table: Table, count: int, total: int) -> list[int]:
+    """Each column at least as wide as its longest word; the rest shared by amount of text."""
+    longest = [0] * count
+    text = [0] * count
+    for row in table.rows:
+        for index, cell in enumerate(row.cells[:count]):
+            longest[index] = max([longest[index], *(len(word) for word in cell.text.split())])
+            text[index] += len(cell.text)
+    minimum = [Inches(0.2 + 0.085 * min(length, 24)) for length in longest]
+    spare = max(total - sum(minimum), 0)
+    weights = [max(t, 1) for t in text]
+    return [m + int(spare * w / sum(weights)) for m, w in zip(minimum, weights)]
 
 
 def docx_bytes(document: Document, figures: dict[str, Figure], renderer: TemplateRenderer) -> bytes:
