@@ -210,8 +210,16 @@ def _collect_roles(composer: _Composer, selected: dict[str, list[BlockBase]]) ->
             if kind == "role" and block_id not in wanted:
                 wanted.append(block_id)
     explicit = {role.id: role for role in selected["roles"]}
-    roles = [explicit.get(role_id) or composer.resolve("roles", role_id) for role_id in wanted]
-    roles = [role for role in roles if role is not None]
+    roles: list[Role] = []
+    index = 0
+    while index < len(wanted):  # roles named by roles (reports-to) are pulled in too
+        role = explicit.get(wanted[index]) or composer.resolve("roles", wanted[index])
+        index += 1
+        if role is None:
+            continue
+        roles.append(role)
+        if role.reports_to and role.reports_to not in wanted:
+            wanted.append(role.reports_to)
     return sorted(roles, key=lambda role: role.party != "sponsor")
 
 

@@ -42,6 +42,7 @@ class Role(BlockBase):
     """A function held by one party of a pairing."""
 
     kind: Literal["role"]
+    short_title: Annotated[str, Field(min_length=1, max_length=32)] | None = None
     party: Party
     area: Area | None = None
     purpose: Markdown

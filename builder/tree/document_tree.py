@@ -197,7 +197,10 @@ class _Numbering:
         anchor = anchor or self._unique_id(f"tbl-{self.tables}")
         self.used_ids.add(anchor)
         table.set("id", anchor)
-        table.set("class", " ".join(["data", *classes]))
+        shaped = {"fields", "signatures"} & set(classes)
+        table.set("class", " ".join(classes if shaped else ["data", *classes]))
+        if shaped:
+            _row_headers(table)
         caption = etree.Element("caption")
         label = etree.SubElement(caption, "span")
         label.set("class", "label")
@@ -230,6 +233,16 @@ class _Numbering:
         label.tail = ": " + title
         self.tree.figures.append(image.get("src").removeprefix("figure:"))
         self.tree.targets[anchor] = Target(anchor, "figure", str(self.figures), title)
+
+
+def _row_headers(table: etree.Element) -> None:
+    """In label/value and signature tables the first cell of each body row labels the row."""
+    for body in table.findall("tbody"):
+        for row in body.findall("tr"):
+            cells = list(row)
+            if cells and cells[0].tag == "td":
+                cells[0].tag = "th"
+                cells[0].set("scope", "row")
 
 
 def _xrefs(root: etree.Element) -> Iterator[etree.Element]:

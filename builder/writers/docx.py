@@ -185,7 +185,7 @@ class DocxWriter:
                 cell = docx_row.cells[column]
                 paragraph = cell.paragraphs[0]
                 self.inline(paragraph, cell_element)
-                if row_index < len(head):
+                if row_index < len(head) or cell_element.tag == "th":
                     for run in paragraph.runs:
                         run.bold = True
                 align = cell_element.get("align") or cell_element.get("style", "").replace("text-align: ", "").strip(";")

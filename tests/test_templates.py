@@ -1,0 +1,278 @@
+"""The document templates: what a reader finds in the rendered Markdown and the numbered tree."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from builder.check import check_content
+from builder.compose import Context
+from builder.document import Document, assemble_document
+from builder.render import TemplateRenderer
+from conftest import MINIMAL_FILES, write_content
+
+EXAMPLE_CONTENT = Path(__file__).resolve().parents[1] / "content"
+EXAMPLE_PAIRING = "northwind-meridian-phase3-oncology"
+
+QA_CLAUSES = [
+    "Parties and relation to the Master Agreement",
+    "Purpose and scope",
+    "Definitions",
+    "Regulatory framework",
+    "Transfer of obligations",
+    "Responsibilities",
+    "Quality management system",
+    "Personnel and training",
+    "Subcontracting",
+    "Computerised systems and data integrity",
+    "Quality metrics and quality tolerance limits",
+    "Deviations, CAPA and serious breaches",
+    "Audits and inspections",
+    "Safety reporting",
+    "Records, trial master file and retention",
+    "Communication and escalation",
+    "Change control and review",
+    "Term and termination",
+    "Signatures",
+]
+OM_CHAPTERS = [
+    ("", "Document control"),
+    ("1", "Purpose, scope and outsourcing model"),
+    ("2", "Parties and retained competencies"),
+    ("3", "Roles"),
+    ("4", "Responsibilities"),
+    ("5", "Standards"),
+    ("6", "Communication and escalation"),
+    ("7", "Metrics and review plan"),
+    ("8", "Risk management"),
+    ("9", "Governance"),
+    ("10", "Transition plan"),
+    ("11", "Contract provisions"),
+    ("", "Glossary"),
+]
+JINJA_IN_CONTENT = "Uses {{ x }} and {% if %} and {# y #}"
+
+
+def _context(content: Path, pairing_id: str) -> Context:
+    result = check_content(content)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    return result.contexts[pairing_id]
+
+
+def _documents(context: Context) -> dict[str, Document]:
+    renderer = TemplateRenderer()
+    return {doc_id: assemble_document(context, doc_id, renderer) for doc_id in context.pairing.documents}
+
+
+def _minimal_files(**changes: str | None) -> dict[str, str | None]:
+    roles = MINIMAL_FILES["roles.yaml"].replace(
+        "purpose: Leads.", f"purpose: '{JINJA_IN_CONTENT}'")
+    return {**MINIMAL_FILES, "roles.yaml": roles, **changes}
+
+
+@pytest.fixture
+def minimal(tmp_path: Path) -> tuple[Context, dict[str, Document]]:
+    context = _context(write_content(tmp_path / "content", _minimal_files()), "acme-cro")
+    return context, _documents(context)
+
+
+@pytest.fixture(scope="module")
+def example() -> tuple[Context, dict[str, Document]]:
+    context = _context(EXAMPLE_CONTENT, EXAMPLE_PAIRING)
+    return context, _documents(context)
+
+
+@pytest.fixture(params=["minimal", "example"])
+def pairing(request: pytest.FixtureRequest) -> tuple[Context, dict[str, Document]]:
+    return request.getfixturevalue(request.param)
+
+
+def _level1(document: Document) -> list[tuple[str, str]]:
+    return [(entry.number, entry.text) for entry in document.tree.toc if entry.level == 1]
+
+
+def _table_rows(markdown: str, table_id: str) -> list[list[str]]:
+    """The body rows of the captioned table ``table_id``, cells stripped."""
+    lines = markdown.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Table:") and f"{{#{table_id}" in line)
+    rows = []
+    for line in lines[start + 4:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]])
+    return rows
+
+
+def test_quality_agreement_clauses_follow_the_domain_order(pairing) -> None:
+    _, docs = pairing
+    assert _level1(docs["quality-agreement"]) == [(str(n), title) for n, title in enumerate(QA_CLAUSES, 1)]
+
+
+def test_quality_agreement_paragraphs_are_numbered_clauses(pairing) -> None:
+    _, docs = pairing
+    tree = docs["quality-agreement"].tree
+    clauses = [t for t in tree.targets.values() if t.kind == "clause"]
+    numbered = {t.number for t in clauses if re.fullmatch(r"\d+\.\d+", t.number)}
+    # every clause heading 1-19 has at least one numbered paragraph below it
+    assert {n.split(".")[0] for n in numbered} == {str(n) for n in range(1, 20)}
+    assert tree.targets["clause-precedence"].number == "1.3"
+    assert "prevails" in tree.targets["clause-precedence"].title
+
+
+def test_operating_manual_chapters_in_order_with_figures(pairing) -> None:
+    _, docs = pairing
+    manual = docs["operating-manual"]
+    assert _level1(manual) == OM_CHAPTERS
+    assert manual.tree.figures == ["escalation", "governance", "transition"]
+    assert not manual.tree.unresolved and not docs["quality-agreement"].tree.unresolved
+
+
+def test_every_metric_appears_with_its_thresholds(pairing) -> None:
+    context, docs = pairing
+    manual, agreement = docs["operating-manual"].markdown, docs["quality-agreement"].markdown
+    for metric in context.metrics:
+        higher = metric.direction == "higher-is-better"
+        word, sign = ("Below", "<") if higher else ("Above", ">")
+        fields = dict(row[:2] for row in _table_rows(manual, f"tbl-metric-{metric.id}"))
+        assert fields["Amber threshold"].startswith(f"{word} {metric.thresholds.amber:g}"), metric.id
+        assert fields["Red threshold"].startswith(f"{word} {metric.thresholds.red:g}"), metric.id
+        assert fields["Review forum"].endswith(f"([@gov-{metric.reviewed_by}])")
+        assert fields["Action at amber"] and fields["Action at red"]
+        (row,) = [r for r in _table_rows(agreement, "tbl-qa-metrics") if r[0] == metric.title]
+        assert row[1] == metric.type
+        assert row[3].startswith(f"{sign} {metric.thresholds.amber:g}")
+        assert row[4].startswith(f"{sign} {metric.thresholds.red:g}")
+
+
+def test_pairing_override_reaches_the_documents(example) -> None:
+    _, docs = example
+    fields = dict(row[:2] for row in _table_rows(docs["operating-manual"].markdown,
+                                                 "tbl-metric-sae-reporting-timeliness"))
+    assert (fields["Target"], fields["Amber threshold"], fields["Red threshold"]) == ("100 %", "Below 99 %", "Below 97 %")
+
+
+def test_default_threshold_actions_come_from_the_escalation_ladder(minimal) -> None:
+    _, docs = minimal
+    fields = dict(row[:2] for row in _table_rows(docs["operating-manual"].markdown,
+                                                 "tbl-metric-sae-reporting-timeliness"))
+    assert "action plan at the next meeting of the Joint Operations Committee" in fields["Action at amber"]
+    assert "Escalate one level" in fields["Action at red"] and "CAPA" in fields["Action at red"]
+    assert "[@sec-escalation]" in fields["Action at red"]
+
+
+def test_quality_tolerance_limits_are_called_out(example) -> None:
+    context, docs = example
+    qtls = [m for m in context.metrics if m.type == "QTL"]
+    assert qtls
+    clause = docs["quality-agreement"].tree.targets["clause-qtl"]
+    assert "quality tolerance limits" in clause.title
+    for metric in qtls:
+        assert f"- {metric.title}: limit above {metric.thresholds.red:g} %" in docs["quality-agreement"].markdown
+
+
+def test_transferred_obligations_are_listed(example) -> None:
+    context, docs = example
+    agreement = docs["quality-agreement"]
+    rows = _table_rows(agreement.markdown, "tbl-qa-obligations")
+    obligations = [o for p in context.provisions for o in p.obligations]
+    assert len(obligations) > 1
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        (o.regulation, o.obligation, "Transferred" if o.transferred else "Retained") for o in obligations]
+    assert "deemed not transferred" in agreement.tree.targets["clause-transfer-retained"].title
+    for obligation in obligations:
+        assert (obligation.obligation in docs["operating-manual"].markdown) == obligation.transferred
+
+
+def test_no_transfer_provision_means_nothing_is_transferred(minimal) -> None:
+    _, docs = minimal
+    clause = docs["quality-agreement"].tree.targets["clause-transfer-none"]
+    assert "transfers none of its obligations" in clause.title
+    assert "deemed not transferred" in clause.title
+
+
+def test_signatories_sign_the_quality_agreement(pairing) -> None:
+    context, docs = pairing
+    agreement = docs["quality-agreement"]
+    table = agreement.tree.root.find(".//table[@id='tbl-signatures']")
+    assert "signatures" in table.get("class").split()
+    header = ["".join(th.itertext()).strip() for th in table.iter("th")][:3]
+    assert header == ["", context.sponsor.legal_name, context.provider.legal_name]
+    rows = {row[0]: row[1:] for row in _table_rows(agreement.markdown, "tbl-signatures")}
+    signatories = context.pairing.signatories
+    assert rows["Name"] == [signatories.sponsor.name, signatories.provider.name]
+    assert rows["Title"] == [signatories.sponsor.title, signatories.provider.title]
+    assert rows["Signature"] == ["", ""] and rows["Date"] == ["", ""]
+
+
+def test_raci_tables_have_the_roles_of_their_area_as_columns(pairing) -> None:
+    context, docs = pairing
+    root = docs["operating-manual"].tree.root
+    for resp in context.responsibilities:
+        key = resp.id if resp.id.startswith("raci-") else f"raci-{resp.id}"
+        table = root.find(f".//table[@id='tbl-{key}']")
+        assert "raci" in table.get("class").split()
+        columns = ["".join(th.itertext()).strip() for th in table.find("thead").iter("th")][1:]
+        used = {role_id for activity in resp.activities for role_id in activity.raci}
+        assert len(columns) == len(used)
+        body = [["".join(td.itertext()).strip() for td in tr] for tr in table.find("tbody").iter("tr")]
+        for activity, cells in zip(resp.activities, body):
+            assert sorted(code for code in cells[1:] if code) == sorted(activity.raci.values())
+        allocation = _table_rows(docs["quality-agreement"].markdown, f"tbl-qa-{key}")
+        assert [row[0] for row in allocation] == [activity.task for activity in resp.activities]
+
+
+def test_cross_references_render_as_numbers(example) -> None:
+    _, docs = example
+    tree = docs["operating-manual"].tree
+    links = {a.get("href"): a.text for a in tree.root.iter("a") if "xref" in (a.get("class") or "")}
+    metric = tree.targets["metric-sae-reporting-timeliness"]
+    assert re.fullmatch(r"7\.2\.\d+", metric.number)
+    assert links["#metric-sae-reporting-timeliness"] == f"section {metric.number}"
+    assert links["#sec-escalation"] == "section 6.2"
+    clauses = {a.get("href"): a.text for a in docs["quality-agreement"].tree.root.iter("a")
+               if "xref" in (a.get("class") or "")}
+    systems = docs["quality-agreement"].tree.targets["clause-systems"]
+    assert systems.number.startswith("2.")
+    assert clauses["#clause-systems"] == f"clause {systems.number}"
+    assert clauses["#tbl-qa-obligations"].startswith("Table ")
+
+
+def test_content_text_is_data_not_template_code(minimal) -> None:
+    context, docs = minimal
+    assert context.role("sponsor-lead").purpose == JINJA_IN_CONTENT
+    assert JINJA_IN_CONTENT in docs["operating-manual"].markdown
+
+
+def test_rendering_twice_gives_identical_markdown(pairing) -> None:
+    context, docs = pairing
+    again = _documents(context)
+    for doc_id, document in docs.items():
+        assert again[doc_id].markdown == document.markdown
+
+
+def test_snapshot_is_tidy(pairing) -> None:
+    _, docs = pairing
+    for document in docs.values():
+        assert "\n\n\n" not in document.markdown
+        assert "{{" not in document.markdown.replace(JINJA_IN_CONTENT, "")
+
+
+def test_missing_optional_blocks_degrade_to_plain_statements(tmp_path: Path) -> None:
+    pairing = MINIMAL_FILES["pairings/acme-cro.yaml"]
+    for line in ("escalation: standard-escalation", "transition: standard-transition",
+                 "provisions: [fixed-price]", "terms: [sae]"):
+        pairing = pairing.replace(line, "")
+    content = write_content(tmp_path / "content", {**MINIMAL_FILES, "pairings/acme-cro.yaml": pairing})
+    docs = _documents(_context(content, "acme-cro"))
+    manual, agreement = docs["operating-manual"], docs["quality-agreement"]
+    assert _level1(manual) == OM_CHAPTERS
+    assert _level1(agreement) == [(str(n), title) for n, title in enumerate(QA_CLAUSES, 1)]
+    assert manual.tree.figures == ["governance"]
+    assert "No escalation ladder is defined for this relationship." in manual.markdown
+    assert "No staged transition applies to this relationship." in manual.markdown
+    assert "No bonus or penalty is tied to performance in this relationship." in manual.markdown
+    assert "This manual uses no term that needs a definition" in manual.markdown
+    assert "immediately" in agreement.tree.targets["clause-urgent"].title
+    assert "transfers none of its obligations" in agreement.tree.targets["clause-transfer-none"].title
