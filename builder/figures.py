@@ -6,6 +6,7 @@ Output is deterministic: fixed SVG id salt, no dates or software names in the fi
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass
 from typing import Callable
 
@@ -51,42 +52,59 @@ def _pyplot():
     return plt
 
 
-def _save(plt, fig, name: str) -> Figure:
+def _save(plt, fig, name: str, tight: bool = True) -> Figure:
     svg, png = io.BytesIO(), io.BytesIO()
-    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    fig.savefig(png, format="png", dpi=200, metadata={"Software": None}, bbox_inches="tight")
+    bbox = "tight" if tight else None
+    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
+    fig.savefig(png, format="png", dpi=200, metadata={"Software": None}, bbox_inches=bbox)
     width = fig.get_size_inches()[0]
     plt.close(fig)
     return Figure(name, svg.getvalue(), png.getvalue(), float(width))
 
 
+def _role_name(context: Context, role_id: str) -> str:
+    role = next((r for r in context.roles if r.id == role_id), None)
+    if role is None:
+        return role_id
+    return role.short_title or role.title.split(" (")[0]
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
 def draw_transition(context: Context) -> Figure:
-    """Gantt chart of the transition: phases coloured by oversight level, sampling rate, milestones."""
+    """Gantt chart of the transition: phases by oversight level, the sampling rate, milestones."""
     plt = _pyplot()
+    from matplotlib.patches import Patch
+
     plan = context.transition
     levels = {level.id: (rank, level) for rank, level in enumerate(plan.oversight_levels)}
     last_end = max(p.end_month or p.start_month for p in plan.phases)
     horizon = last_end + max(3, last_end * 0.25)
-    fig, (gantt, rate) = plt.subplots(2, 1, figsize=(6.6, 1.2 + 0.45 * len(plan.phases) + 1.3),
-                                      sharex=True, gridspec_kw={"height_ratios": [len(plan.phases) + 1, 2]})
+    rows = len(plan.phases)
+    fig, (gantt, rate) = plt.subplots(2, 1, figsize=(6.6, 1.6 + 0.42 * rows + 1.4), sharex=True,
+                                      gridspec_kw={"height_ratios": [rows + 0.8, 2]})
     for row, phase in enumerate(plan.phases):
-        rank, level = levels.get(phase.oversight, (0, None))
+        rank, _ = levels.get(phase.oversight, (0, None))
         end = phase.end_month if phase.end_month is not None else horizon
-        colour = PALETTE[min(rank, len(PALETTE) - 1)]
-        gantt.barh(row, end - phase.start_month, left=phase.start_month, height=0.6, color=colour,
-                   edgecolor=PALETTE[0], linewidth=0.6, hatch="///" if phase.end_month is None else None)
-        text_colour = "white" if rank <= 1 else INK
-        label = phase.name + (f"  ({level.name})" if level else "")
-        gantt.text(phase.start_month + 0.15, row, label, va="center", ha="left", color=text_colour, fontsize=8.5)
-    for milestone in plan.milestones:
-        gantt.plot([milestone.month], [len(plan.phases) - 0.35], marker="D", color="#C00000", markersize=5)
+        gantt.barh(row, end - phase.start_month, left=phase.start_month, height=0.62,
+                   color=PALETTE[min(rank, len(PALETTE) - 2)], edgecolor=PALETTE[0], linewidth=0.6,
+                   hatch="///" if phase.end_month is None else None)
+    gantt.set_yticks(range(rows), [_wrap(phase.name, 22) for phase in plan.phases], fontsize=8)
+    for number, milestone in enumerate(plan.milestones, start=1):
         gantt.axvline(milestone.month, color="#C00000", linewidth=0.5, linestyle=":")
-    gantt.set_yticks([])
-    gantt.set_ylim(len(plan.phases) - 0.1 + 0.4, -0.6)
-    gantt.set_title("Phases and oversight level", loc="left", fontsize=9.5, color=PALETTE[0])
+        gantt.annotate(f"M{number}", (milestone.month, -0.75), ha="center", va="bottom", fontsize=7,
+                       color="#C00000", annotation_clip=False)
+    gantt.set_ylim(rows - 0.4, -0.9)
+    gantt.set_title("Phases and oversight level", loc="left", fontsize=9.5, color=PALETTE[0], pad=12)
+    legend = [Patch(facecolor=PALETTE[min(rank, len(PALETTE) - 2)], edgecolor=PALETTE[0], label=level.name)
+              for level_id, (rank, level) in levels.items()]
+    gantt.legend(handles=legend, loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False,
+                 ncol=len(legend), borderaxespad=0.6)
     months, sampling = [], []
     for phase in plan.phases:
-        rank, level = levels.get(phase.oversight, (0, None))
+        _, level = levels.get(phase.oversight, (0, None))
         months.append(phase.start_month)
         sampling.append(level.sampling_percent if level else 0)
     months.append(horizon)
@@ -95,11 +113,15 @@ def draw_transition(context: Context) -> Figure:
     rate.fill_between(months, sampling, step="post", color=PALETTE[2], alpha=0.5)
     rate.set_ylim(0, 110)
     rate.set_ylabel("Sponsor review\n(% sampled)", fontsize=8)
-    rate.set_xlabel("Months from contract start")
+    label = "Months from contract start"
     rate.set_xlim(0, horizon)
     for axis in (gantt, rate):
         for side in ("top", "right"):
             axis.spines[side].set_visible(False)
+    if plan.milestones:
+        label += "\n\n" + _wrap("   ".join(f"M{n}: {m.name} (month {m.month:g})"
+                                         for n, m in enumerate(plan.milestones, start=1)), 130)
+    rate.set_xlabel(label, fontsize=7.5)
     fig.tight_layout()
     return _save(plt, fig, "transition")
 
@@ -118,60 +140,79 @@ def draw_governance(context: Context) -> Figure:
     per_row: dict[int, list] = {}
     for body in bodies:
         per_row.setdefault(row_of[TIER_ORDER[body.tier]], []).append(body)
-    fig, axis = plt.subplots(figsize=(6.6, 1.0 + 1.15 * len(tiers)))
+    height = 1.1 * len(tiers)
+    fig = plt.figure(figsize=(6.6, height + 0.2))
+    axis = fig.add_axes((0, 0, 1, 1))
+    axis.set_xlim(0, 6.6)
+    axis.set_ylim(0, height + 0.2)
+    box_h = 0.78
     centres = {}
     for row, members in per_row.items():
+        slot = 6.6 / len(members)
+        box_w = min(3.6, slot - 0.3)
         for index, body in enumerate(members):
-            x = (index + 1) / (len(members) + 1)
-            y = 1 - (row + 0.5) / len(tiers)
+            x = slot * (index + 0.5)
+            y = height - 1.1 * row - 0.5
             centres[body.id] = (x, y)
-            box = FancyBboxPatch((x - 0.2, y - 0.13 / len(tiers) * 2.2), 0.4, 0.26 / len(tiers) * 2.2,
-                                 boxstyle="round,pad=0.01", facecolor=PALETTE[3 if row else 0],
-                                 edgecolor=PALETTE[0], linewidth=0.8, transform=axis.transAxes)
-            axis.add_patch(box)
-            colour = "white" if not row else INK
-            chair = context.role(body.chair).title if any(r.id == body.chair for r in context.roles) else body.chair
-            axis.text(x, y + 0.02, body.title, ha="center", va="bottom", fontsize=8.5, fontweight="bold",
-                      color=colour, transform=axis.transAxes, wrap=True)
-            axis.text(x, y - 0.02, f"{body.frequency.replace('-', ' ')} · chair: {chair}", ha="center", va="top",
-                      fontsize=7, color=colour, transform=axis.transAxes)
+            dark = row == 0
+            axis.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h,
+                                          boxstyle="round,pad=0.02", facecolor=PALETTE[0 if dark else 3],
+                                          edgecolor=PALETTE[0], linewidth=0.8))
+            colour = "white" if dark else INK
+            width_chars = int(box_w * 15)
+            axis.text(x, y + 0.12, _wrap(body.title, width_chars), ha="center", va="center", fontsize=8.5,
+                      fontweight="bold", color=colour)
+            detail = f"{body.frequency.replace('-', ' ')} · chair: {_role_name(context, body.chair)}"
+            axis.text(x, y - 0.2, _wrap(detail, int(box_w * 19)), ha="center", va="center", fontsize=7,
+                      color=colour)
     for body in bodies:
         if body.escalates_to and body.escalates_to in centres:
             (x1, y1), (x2, y2) = centres[body.id], centres[body.escalates_to]
-            arrow = FancyArrowPatch((x1, y1 + 0.11 / len(tiers) * 2.2), (x2, y2 - 0.13 / len(tiers) * 2.2),
-                                    arrowstyle="-|>", mutation_scale=10, color="#7F7F7F",
-                                    transform=axis.transAxes, linewidth=0.9)
-            axis.add_patch(arrow)
+            skips = abs(y2 - y1) > 1.2  # passes another tier: go round it on the right
+            half = min(3.6, 6.6 / len(per_row[row_of[TIER_ORDER[body.tier]]]) - 0.3) / 2
+            start, end = ((x1 + half, y1), (x2 + half, y2)) if skips else \
+                ((x1, y1 + box_h / 2), (x2, y2 - box_h / 2))
+            axis.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, color="#7F7F7F",
+                                           linewidth=0.9, connectionstyle="bar,fraction=0.12" if skips else "arc3"))
     axis.set_axis_off()
-    return _save(plt, fig, "governance")
+    return _save(plt, fig, "governance", tight=False)
 
 
 def draw_escalation(context: Context) -> Figure:
     """The escalation ladder as rising steps, with response times; the urgent path beside it."""
     plt = _pyplot()
+    from matplotlib.patches import Rectangle
+
     ladder = context.escalation
     levels = ladder.levels
-    fig, axis = plt.subplots(figsize=(6.6, 0.8 + 0.62 * len(levels)))
+    fig = plt.figure(figsize=(6.6, 0.5 + 0.7 * len(levels)))
+    axis = fig.add_axes((0, 0, 1, 1))
+    axis.set_xlim(0, 6.6)
+    axis.set_ylim(-0.1, 0.7 * len(levels) + 0.3)
+    step = 0.35
     for index, level in enumerate(levels):
-        left = index * 0.6
+        left, bottom = index * step, 0.1 + 0.7 * index
+        width = 4.9 - left
         colour = PALETTE[min(len(levels) - 1 - index, len(PALETTE) - 2)]
-        axis.barh(index, 10 - left, left=left, height=0.78, color=colour, edgecolor=PALETTE[0], linewidth=0.6)
+        axis.add_patch(Rectangle((left, bottom), width, 0.6, facecolor=colour, edgecolor=PALETTE[0], linewidth=0.6))
         when = (f"resolve within {level.resolve_within.value:g} {level.resolve_within.unit.replace('-', ' ')}"
                 if level.resolve_within else (level.decides or "per the master agreement"))
         text_colour = "white" if colour in PALETTE[:2] else INK
-        axis.text(left + 0.15, index + 0.12, f"Level {level.level}: {level.name}", va="center", fontsize=8.5,
+        axis.text(left + 0.1, bottom + 0.42, f"Level {level.level}: {level.name}", va="center", fontsize=8.5,
                   fontweight="bold", color=text_colour)
-        axis.text(left + 0.15, index - 0.2, when, va="center", fontsize=7.5, color=text_colour)
+        summary = textwrap.shorten(when, width=int(width * 17) * 2, placeholder=" …")
+        axis.text(left + 0.1, bottom + 0.17, _wrap(summary, int(width * 17)), va="center", fontsize=7,
+                  color=text_colour)
     if ladder.urgent:
-        hours = ladder.urgent.notify_within
-        axis.annotate("", xy=(10.4, len(levels) - 0.6), xytext=(10.4, -0.4),
+        notice = ladder.urgent.notify_within
+        top = 0.7 * len(levels)
+        axis.annotate("", xy=(5.15, top), xytext=(5.15, 0.1),
                       arrowprops={"arrowstyle": "-|>", "color": "#C00000", "linewidth": 1.2})
-        axis.text(10.6, (len(levels) - 1) / 2, f"Urgent safety or\nserious breach:\nstraight to named\ncontacts within\n"
-                  f"{hours.value:g} {hours.unit.replace('-', ' ')}", fontsize=7.5, color="#C00000", va="center")
-    axis.set_xlim(0, 12.6)
-    axis.set_ylim(-0.6, len(levels) - 0.4)
+        axis.text(5.3, top / 2, _wrap(f"Urgent safety issue or serious breach: straight to the named contacts "
+                                      f"within {notice.value:g} {notice.unit.replace('-', ' ')}", 22),
+                  fontsize=7.5, color="#C00000", va="center")
     axis.set_axis_off()
-    return _save(plt, fig, "escalation")
+    return _save(plt, fig, "escalation", tight=False)
 
 
 FIGURES: dict[str, Callable[[Context], Figure]] = {
