@@ -16,7 +16,7 @@ from builder.model import (
 from builder.references import check_block_references
 from builder.rules import check_block, transition_months
 from builder.typewalk import iter_references
-from builder.validation import Locator, validate_model
+from builder.validation import Locator, follow, validate_model
 
 Path_ = tuple[str | int, ...]
 
@@ -31,16 +31,7 @@ class OverlayLocator:
     override: dict[str, Any]
 
     def locate(self, path: Path_, *, key: bool = False) -> Location:
-        node: Any = self.override
-        depth = 0
-        for step in path:
-            if isinstance(node, dict) and step in node:
-                node = node[step]
-            elif isinstance(node, list) and isinstance(step, int) and step < len(node):
-                node = node[step]
-            else:
-                break
-            depth += 1
+        _, depth = follow(self.override, path)
         if depth == 0:
             return self.base.locate(path, key=key)
         return self.pairing.locate(self.prefix + tuple(path[:depth]), key=key and depth == len(path))

@@ -63,15 +63,21 @@ def _clean_loc(loc: tuple) -> tuple[Path_, bool]:
     return tuple(path), is_key
 
 
-def _value_at(data: Any, path: Path_) -> Any:
-    for step in path:
+def follow(data: Any, path: Path_) -> tuple[Any, int]:
+    """Walk ``path`` into nested mappings and lists: the value reached and how many steps were taken."""
+    for depth, step in enumerate(path):
         if isinstance(data, dict) and step in data:
             data = data[step]
         elif isinstance(data, list) and isinstance(step, int) and step < len(data):
             data = data[step]
         else:
-            return None
-    return data
+            return data, depth
+    return data, len(path)
+
+
+def _value_at(data: Any, path: Path_) -> Any:
+    value, depth = follow(data, path)
+    return value if depth == len(path) else None
 
 
 def _describe_value(value: Any) -> str:
