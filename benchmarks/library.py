@@ -19,9 +19,12 @@ def copy_example(dest: Path) -> Path:
 
 def add_metric_copies(content: Path, pairing: str, copies: int) -> None:
     """Clone the pairing's metrics ``copies`` times (new ids) and include them, to grow its manual."""
+    from ruamel.yaml import YAML
+
     pairing_file = content / "pairings" / f"{pairing}.yaml"
     text = pairing_file.read_text()
-    metrics = sorted((content / "metrics").glob("*.yaml"))
+    used = YAML(typ="safe").load(text)["include"]["metrics"]
+    metrics = [content / "metrics" / f"{metric_id}.yaml" for metric_id in used]
     new_ids = []
     for n in range(copies):
         source = metrics[n % len(metrics)]

@@ -9,6 +9,8 @@ where a good one was, and leaves no temporary files behind for the next run.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ from builder.manifest import (
     template_inputs,
 )
 from builder.model import DOCUMENT_IDS
-from builder.outputs import OutputLock, remove_stale_temporaries, stale_outputs, write_atomically
+from builder.outputs import OutputLock, remove_stale_temporaries, stage, stale_outputs, write_atomically
 from builder.render import TemplateRenderer
 
 FORMATS = ("pdf", "docx", "html", "md")
@@ -178,15 +180,28 @@ def _run_job(pairing: str, document: str, formats: list[str]) -> tuple[dict[str,
     return files, [], time.perf_counter() - start
 
 
+def _weight(job: Job, checked: CheckResult) -> int:
+    """A rough size of a job: the blocks its pairing uses, doubled for the longer manual."""
+    sources = len(checked.contexts[job.pairing].sources)
+    return sources * (2 if job.document == "operating-manual" else 1) * len(job.formats)
+
+
 def _execute(jobs: list[Job], options: BuildOptions, checked: CheckResult):
     """Yield (job, files, diagnostics, seconds) as jobs finish, in a pool when jobs > 1."""
+    _WORKER["checked"], _WORKER["renderer"] = checked, TemplateRenderer(options.templates)
     if options.jobs <= 1 or len(jobs) <= 1:
-        _WORKER["checked"], _WORKER["renderer"] = checked, TemplateRenderer(options.templates)
         for job in jobs:
             yield (job, *_run_job(job.pairing, job.document, job.formats))
         return
-    with ProcessPoolExecutor(max_workers=min(options.jobs, len(jobs)), initializer=_worker_init,
-                             initargs=(options.content, options.templates)) as pool:
+    # Largest documents first, so the last to finish are short ones and the workers stay busy.
+    jobs = sorted(jobs, key=lambda job: -_weight(job, checked))
+    if "fork" in multiprocessing.get_all_start_methods():  # workers inherit the checked content
+        pool = ProcessPoolExecutor(max_workers=min(options.jobs, len(jobs)),
+                                   mp_context=multiprocessing.get_context("fork"))
+    else:
+        pool = ProcessPoolExecutor(max_workers=min(options.jobs, len(jobs)), initializer=_worker_init,
+                                   initargs=(options.content, options.templates))
+    with pool:
         futures = {pool.submit(_run_job, job.pairing, job.document, job.formats): job for job in jobs}
         try:
             for future in as_completed(futures):
@@ -211,27 +226,35 @@ def build(options: BuildOptions, on_event: Callable[[Event], None] = lambda even
         previous = read_manifest(options.out)
         jobs, entries = plan(checked, pairings, options, previous, result, on_event)
         on_event(Event("planned", options.out, count=sum(len(job.formats) for job in jobs)))
-        rendered: list[tuple[Path, bytes, dict]] = []
-        for job, files, problems, seconds in _execute(jobs, options, checked):
-            result.diagnostics.extend(problems)
-            for output_format in job.formats:
-                path = options.out / job.entries[output_format]["path"]
-                if output_format in files:
-                    rendered.append((path, files[output_format], job.entries[output_format]))
+        staged: list[tuple[Path, Path, dict]] = []  # (output, its temporary file, manifest entry)
+        try:
+            for job, files, problems, seconds in _execute(jobs, options, checked):
+                result.diagnostics.extend(problems)
+                for output_format in job.formats:
+                    path = options.out / job.entries[output_format]["path"]
+                    data = files.get(output_format)
+                    temporary = _stage(path, data, result) if data is not None else None
+                    if temporary is None:
+                        result.failed.append(path)
+                        on_event(Event("failed", path, seconds))
+                        continue
+                    entry = {**job.entries[output_format], "size": len(data),
+                             "sha256": hashlib.sha256(data).hexdigest()}
+                    staged.append((path, temporary, entry))
                     on_event(Event("rendered", path, seconds / len(job.formats)))
-                else:
-                    result.failed.append(path)
-                    on_event(Event("failed", path, seconds))
-        if not result.ok:  # a failed build changes nothing: every previous output stays as it was
-            result.failed.extend(path for path, _, _ in rendered)
+            if result.ok:  # all or nothing: a failed build leaves every previous output as it was
+                for path, temporary, entry in staged:
+                    os.replace(temporary, path)
+                    entries.append(entry)
+                    result.built.append(path)
+                staged = []
+        finally:
+            for path, temporary, _ in staged:
+                temporary.unlink(missing_ok=True)
+                result.failed.append(path)
+        if not result.ok:
             result.seconds = time.perf_counter() - start
             return result
-        for path, data, entry in rendered:
-            if _write(path, data, result):
-                entries.append({**entry, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()})
-                result.built.append(path)
-            else:
-                result.failed.append(path)
         kept = _entries_not_rebuilt(previous, entries, pairings, checked, options)
         _write(options.out / MANIFEST_NAME, manifest_text(entries + kept, options.recorded()).encode("utf-8"), result)
         live = {(p, d) for p, c in checked.contexts.items() for d in c.pairing.documents}
@@ -244,6 +267,16 @@ def build(options: BuildOptions, on_event: Callable[[Event], None] = lambda even
                     path.parent.rmdir()
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _stage(path: Path, data: bytes, result: BuildResult) -> Path | None:
+    """Stage one output in a temporary file; a failure (a full disk) becomes a located error."""
+    try:
+        return stage(path, data)
+    except OSError as exc:
+        result.diagnostics.error(Location(display_path(path)), "write-failed",
+                                 f"cannot write the output: {exc.strerror or exc}")
+        return None
 
 
 def _write(path: Path, data: bytes, result: BuildResult) -> bool:

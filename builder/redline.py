@@ -233,6 +233,7 @@ class Merger:
         number = next((c for c in new if is_number_span(c)), None)
         if number is not None:
             kept = copy.deepcopy(number)
+            kept.tail = None  # the words after the number are tokens, diffed with the rest
             result.append(kept)
         old_tokens, new_tokens = list(tokens(old)), list(tokens(new))
         builder = _InlineBuilder(result)

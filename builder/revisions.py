@@ -13,6 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from builder.diagnostics import display_path
 from builder.loader import YAML_SUFFIXES
 
 WORKING_TREE = "working tree"
@@ -197,5 +198,5 @@ def revision_side(repo: Path, label: str, content_dir: Path, target: Path) -> Co
 
 def folder_side(folder: Path, label: str | None = None) -> ContentSide:
     """A content folder on disk (the working tree's, or any other)."""
-    shown = folder.as_posix()
-    return ContentSide(label or shown, folder, shown.rstrip("/") or ".")
+    shown = display_path(folder)
+    return ContentSide(label or folder.as_posix(), folder, shown)

@@ -167,6 +167,7 @@ class BlockChange:
     fields: list[FieldChange] = field(default_factory=list)
     pairings: list[str] = field(default_factory=list)  # pairings that use the block (either side)
     documents: dict[str, list[str]] = field(default_factory=dict)  # pairing -> documents it changes
+    visible: dict[str, list[FieldChange]] = field(default_factory=dict)  # pairing -> fields not overridden
 
     @property
     def name(self) -> str:
@@ -176,13 +177,16 @@ class BlockChange:
     def file(self) -> str:
         return self.new_file or self.old_file or ""
 
-    @property
-    def bump(self) -> str:
-        """The version bump this change asks for on its own (document control asks for none)."""
+    def bump(self, pairing: str | None = None) -> str:
+        """The version bump this change asks of a pairing (document control asks for none)."""
         if self.op != "changed":
             return "minor"
-        relevant = [f for f in self.fields if not (self.kind == "pairing" and f.path[:1] == ("control",))]
-        return max((f.bump for f in relevant), key=BUMPS.index, default="none")
+        return max((f.bump for f in self.relevant(pairing)), key=BUMPS.index, default="none")
+
+    def relevant(self, pairing: str | None = None) -> list[FieldChange]:
+        """Changed fields that can show in a pairing's documents: not overridden, not document control."""
+        fields = self.visible.get(pairing, self.fields) if pairing else self.fields
+        return [f for f in fields if not (self.kind == "pairing" and f.path[:1] == ("control",))]
 
     def to_json(self) -> dict:
         data: dict[str, Any] = {"kind": self.kind, "id": self.id, "change": self.op}
@@ -493,6 +497,7 @@ def _attribute(pairing: PairingReport, changes: list[BlockChange]) -> None:
     """
     explained: set[str] = set()
     for change in changes:
+        change.visible[pairing.pairing] = [f for f in change.fields if not _overridden(change, f, pairing)]
         documents = [d.document for d in pairing.changed_documents if _touches(change, d, pairing.pairing)]
         change.documents[pairing.pairing] = documents
         explained.update(documents)
@@ -503,13 +508,33 @@ def _attribute(pairing: PairingReport, changes: list[BlockChange]) -> None:
             change.documents[pairing.pairing] = [d.document for d in pairing.changed_documents if d.document in mine]
 
 
+def _overridden(change: BlockChange, item: FieldChange, pairing: PairingReport) -> bool:
+    """Whether the pairing's overrides replace this field on both sides (so the change cannot show)."""
+    contexts = [d.old_context for d in pairing.documents[:1]] + [d.new_context for d in pairing.documents[:1]]
+    group = next((g for g, k in INCLUDE_KINDS.items() if k == change.kind), None)
+    if group is None or not item.path or not contexts:
+        return False
+    for context in contexts:
+        if context is None:
+            continue
+        node: Any = context.pairing.overrides.get(group, {}).get(change.id)
+        for step in item.path:
+            if not isinstance(node, dict) or step not in node:
+                return False
+            node = node[step]
+            if not isinstance(node, dict):
+                break
+    return True
+
+
 def _touches(change: BlockChange, doc: DocumentReport, pairing_id: str) -> bool:
     """Whether the document read, on either side, a field the change changed."""
     if doc.status in ("added", "removed") and change.kind == "pairing" and change.id == pairing_id:
         return True
     reads = [doc.old_reads, doc.new_reads] if change.op == "changed" else \
         [doc.new_reads] if change.op == "added" else [doc.old_reads]
-    return any(_read(reads, kind, block_id, name) for kind, block_id, name in _read_keys(change))
+    keys = _read_keys(change, change.visible.get(pairing_id, change.fields))
+    return any(_read(reads, kind, block_id, name) for kind, block_id, name in keys)
 
 
 def _read(reads: list[Reads], kind: str, block_id: str, name: str | None) -> bool:
@@ -520,12 +545,12 @@ def _read(reads: list[Reads], kind: str, block_id: str, name: str | None) -> boo
     return False
 
 
-def _read_keys(change: BlockChange) -> list[tuple[str, str, str | None]]:
+def _read_keys(change: BlockChange, fields: list[FieldChange]) -> list[tuple[str, str, str | None]]:
     """(kind, id, field or None for any) that a document must read to show this change."""
     if change.op != "changed":
         return [(change.kind, change.id, None)]
     keys: list[tuple[str, str, str | None]] = []
-    for item in change.fields:
+    for item in fields:
         top = str(item.path[0]) if item.path else None
         if change.kind == "pairing" and top == "overrides" and len(item.path) >= 3:
             kind = INCLUDE_KINDS.get(str(item.path[1]))
@@ -557,14 +582,16 @@ def _propose_version(pairing: PairingReport, changes: list[BlockChange]) -> None
     bump, reason = "none", ""
     qa = next((d for d in pairing.documents if d.document == "quality-agreement"), None)
     if qa is not None and (qa.clauses_added or qa.clauses_removed):
-        what = [f"clause {c} added" for c in qa.clauses_added] + [f"clause {c} removed" for c in qa.clauses_removed]
+        what = [f"clause {c.split()[0]} added" for c in qa.clauses_added] + \
+            [f"clause {c.split()[0]} removed" for c in qa.clauses_removed]
         bump, reason = "major", "a Quality Agreement clause was added or removed: " + "; ".join(what[:3]) + \
             ("; …" if len(what) > 3 else "")
     else:
-        ranked = sorted(visible, key=lambda c: -BUMPS.index(c.bump))
-        if ranked and ranked[0].bump != "none":
-            bump = ranked[0].bump
-            examples = [_example(c) for c in ranked if c.bump == bump]
+        name = pairing.pairing
+        ranked = sorted(visible, key=lambda c: -BUMPS.index(c.bump(name)))
+        if ranked and ranked[0].bump(name) != "none":
+            bump = ranked[0].bump(name)
+            examples = [_example(c, name) for c in ranked if c.bump(name) == bump]
             kind = "wording changed" if bump == "patch" else "a value changed"
             reason = f"{kind}: " + "; ".join(examples[:3]) + ("; …" if len(examples) > 3 else "")
         elif pairing.changed_documents and pairing.status == "changed" and any(
@@ -576,9 +603,225 @@ def _propose_version(pairing: PairingReport, changes: list[BlockChange]) -> None
     pairing.reason = reason
 
 
-def _example(change: BlockChange) -> str:
+def _example(change: BlockChange, pairing: str) -> str:
     if change.op != "changed":
         return f"{change.name} {change.op}"
-    fields = [f.dotted for f in change.fields if f.bump == change.bump
-              and not (change.kind == "pairing" and f.path[:1] == ("control",))]
+    fields = [f.dotted for f in change.relevant(pairing) if f.bump == change.bump(pairing)]
     return f"{change.name} {', '.join(fields[:2])}" + (" …" if len(fields) > 2 else "")
+
+
+# -- rendering: values -------------------------------------------------------------------------
+_BARE = re.compile(r"[\w.@/+:%-]+")
+
+
+def flow(value: Any, limit: int = 80) -> str:
+    """A value on one line, YAML-flow style: 95, monthly, "two words", [a, b], {amber: 97}."""
+    if value is None:
+        text = "null"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, (int, float)):
+        text = json.dumps(value)
+    elif isinstance(value, str):
+        folded = " ".join(value.split())
+        if len(folded) > limit:
+            folded = folded[:limit - 3] + "…"
+        text = folded if _BARE.fullmatch(folded) else json.dumps(folded, ensure_ascii=False)
+    elif isinstance(value, list):
+        text = "[" + ", ".join(flow(v, limit) for v in value) + "]"
+    elif isinstance(value, dict):
+        text = "{" + ", ".join(f"{k}: {flow(v, limit)}" for k, v in value.items()) + "}"
+    else:
+        text = json.dumps(str(value), ensure_ascii=False)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def word_diff(old: str, new: str, deleted: tuple[str, str], inserted: tuple[str, str],
+              escape=lambda s: s, context: int = 4) -> str:
+    """Words of two texts with only the changes marked, long unchanged stretches elided."""
+    a, b = old.split(), new.split()
+    pieces: list[str] = []
+    opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag == "equal":
+            words = a[i1:i2]
+            first, last = index == 0, index == len(opcodes) - 1
+            keep_head = [] if first else words[:context]
+            keep_tail = [] if last else words[-context:]
+            if len(words) > len(keep_head) + len(keep_tail):
+                pieces.extend(escape(w) for w in keep_head)
+                pieces.append("…")
+                pieces.extend(escape(w) for w in keep_tail)
+            else:
+                pieces.extend(escape(w) for w in words)
+            continue
+        if i2 > i1:
+            pieces.append(deleted[0] + escape(" ".join(a[i1:i2])) + deleted[1])
+        if j2 > j1:
+            pieces.append(inserted[0] + escape(" ".join(b[j1:j2])) + inserted[1])
+    return " ".join(pieces)
+
+
+def field_line(change: FieldChange) -> str:
+    """``thresholds.red 95 -> 94``, ``definition reworded: … [-24-]{+48+} hours``."""
+    path = change.dotted
+    if change.op == "added":
+        return f"{path} added {flow(change.new)}"
+    if change.op == "removed":
+        return f"{path} removed {flow(change.old)}"
+    if change.op == "reordered":
+        return f"{path} reordered {flow(change.old)} {ARROW} {flow(change.new)}"
+    if change.is_wording:
+        return f"{path} reworded: " + word_diff(change.old, change.new, ("[-", "-]"), ("{+", "+}"))
+    return f"{path} {flow(change.old)} {ARROW} {flow(change.new)}"
+
+
+def _affects_text(change: BlockChange) -> str:
+    if not change.pairings:
+        return "used by no pairing"
+    shown = [f"{p}: {', '.join(change.documents[p])}" for p in change.pairings if change.documents.get(p)]
+    quiet = [p for p in change.pairings if not change.documents.get(p)]
+    parts = []
+    if shown:
+        parts.append("affects " + "; ".join(shown))
+    if quiet:
+        parts.append(f"used by {', '.join(quiet)} without changing {'its' if len(quiet) == 1 else 'their'} documents")
+    return "; ".join(parts)
+
+
+def _summary_line(report: DiffReport) -> str:
+    counts = report.counts()
+    total = sum(counts.values())
+    documents = report.changed_documents()
+    pairings = {d.pairing for d in documents}
+    return (f"{total} block{'s' * (total != 1)} changed ({counts['added']} added, {counts['removed']} removed, "
+            f"{counts['changed']} changed); {len(documents)} document{'s' * (len(documents) != 1)} changed "
+            f"in {len(pairings)} pairing{'s' * (len(pairings) != 1)}")
+
+
+def _document_status(doc: DocumentReport) -> str:
+    text = f"{doc.document} {doc.status}"
+    extra = [f"clause {c.split()[0]} added" for c in doc.clauses_added] + \
+        [f"clause {c.split()[0]} removed" for c in doc.clauses_removed]
+    return text + (f" ({'; '.join(extra)})" if extra else "")
+
+
+# -- rendering: formats ------------------------------------------------------------------------
+def render_text(report: DiffReport) -> str:
+    """The report for a terminal: one line per block and field change, then documents and versions."""
+    lines = [f"playbook diff: {report.old.title} {ARROW} {report.new.title}", ""]
+    if not report.changes:
+        lines.append("no content changes")
+        return "\n".join(lines) + "\n"
+    for change in report.changes:
+        where = change.new_file if change.op != "removed" else f"was in {change.old_file}"
+        if change.op == "changed" and change.old_file and change.old_file.split(":")[-1] != (change.new_file or "").split(":")[-1]:
+            where = f"{change.old_file} {ARROW} {change.new_file}"
+        lines.append(f"{change.name}: {change.op} ({where})")
+        lines.extend(f"{change.name}: {field_line(item)}" for item in change.fields)
+        lines.append(f"  {_affects_text(change)}")
+    if report.pairings:
+        lines += ["", "Documents"]
+        for pairing in report.pairings:
+            documents = ", ".join(_document_status(d) for d in pairing.documents) or "no documents"
+            lines.append(f"  {pairing.pairing}: {documents}; {pairing.version_note}")
+    lines += ["", _summary_line(report)]
+    return "\n".join(lines) + "\n"
+
+
+def render_json(report: DiffReport, snapshot_diffs: bool = True) -> dict:
+    """The report as JSON-ready data (stable key order)."""
+    return {
+        "ok": report.diagnostics.ok,
+        "old": report.old.to_json(),
+        "new": report.new.to_json(),
+        "summary": {**report.counts(), "documents_changed": len(report.changed_documents())},
+        "changes": [c.to_json() for c in report.changes],
+        "pairings": [
+            {**p.to_json(), "documents": [
+                {**d.to_json(), **({"snapshot_diff": d.snapshot_diff("a", "b")} if snapshot_diffs and d.status != "unchanged" else {})}
+                for d in p.documents]}
+            for p in report.pairings
+        ],
+        "diagnostics": [d.to_json() for d in report.diagnostics.sorted()],
+    }
+
+
+_MD_SPECIALS = re.compile(r"([\\`*_\[\]<>|#~])")
+MARKDOWN_SNAPSHOT_LINES = 120
+MARKDOWN_BUDGET = 60_000
+
+
+def md(text: str) -> str:
+    """Text that Markdown shows as written (one line)."""
+    return _MD_SPECIALS.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def code(text: str) -> str:
+    """An inline code span that survives backticks in the text."""
+    text = " ".join(str(text).split())
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _field_markdown(change: FieldChange) -> str:
+    path = code(change.dotted)
+    if change.op == "added":
+        return f"{path} added: {code(flow(change.new))}"
+    if change.op == "removed":
+        return f"{path} removed: ~~{code(flow(change.old))}~~"
+    if change.op == "reordered":
+        return f"{path} reordered: {code(flow(change.old))} → {code(flow(change.new))}"
+    if change.is_wording:
+        return f"{path} reworded: " + word_diff(change.old, change.new, ("~~", "~~"), ("**", "**"), escape=md)
+    return f"{path}: {code(flow(change.old))} → **{code(flow(change.new))}**"
+
+
+def render_markdown(report: DiffReport) -> str:
+    """A pull-request description: summary, changes with their effects, documents and versions."""
+    old, new = report.old.title, report.new.title
+    lines = [f"### Playbook changes: {md(old)} → {md(new)}", ""]
+    if not report.changes:
+        lines.append("No content changes.")
+        return "\n".join(lines) + "\n"
+    lines += [f"**{md(_summary_line(report))}**", "", "#### Content changes", ""]
+    for change in report.changes:
+        file = change.new_file if change.op != "removed" else change.old_file
+        lines.append(f"- **{md(change.kind)} {code(change.id)}** {change.op} ({code(file or '')})")
+        lines.extend(f"  - {_field_markdown(item)}" for item in change.fields)
+        lines.append(f"  - {md(_affects_text(change))}")
+    if report.pairings:
+        lines += ["", "#### Documents and versions", "",
+                  "| Pairing | Documents | Version | Proposed |", "|---|---|---|---|"]
+        for pairing in report.pairings:
+            documents = "<br>".join(md(_document_status(d)) for d in pairing.documents) or "none"
+            version = md(pairing.new_version or pairing.old_version or "")
+            proposed = f"**{md(pairing.proposed)}** ({pairing.bump}: {md(pairing.reason)})" if pairing.bump != "none" else "no change"
+            lines.append(f"| {code(pairing.pairing)} | {documents} | {version} | {proposed} |")
+    lines += _snapshot_markdown(report)
+    return "\n".join(lines) + "\n"
+
+
+def _snapshot_markdown(report: DiffReport) -> list[str]:
+    """Each changed document's review-snapshot diff, folded, within GitHub's comment size."""
+    lines: list[str] = []
+    budget = MARKDOWN_BUDGET
+    for doc in report.changed_documents():
+        diff_lines = doc.snapshot_diff("a", "b").splitlines()
+        if not diff_lines:
+            continue
+        shown = diff_lines[:MARKDOWN_SNAPSHOT_LINES]
+        body = "\n".join(shown)
+        if len(body) > budget:
+            lines += ["", f"_Review snapshot diffs left out: too long for a comment; run `playbook diff` locally._"]
+            break
+        budget -= len(body)
+        fence = "`" * max(3, max((len(r) for r in re.findall(r"`+", body)), default=0) + 1)
+        more = len(diff_lines) - len(shown)
+        lines += ["", f"<details><summary>Review snapshot diff: {md(doc.pairing)}/{md(doc.document)}.md</summary>", "",
+                  f"{fence}diff", body, fence]
+        if more:
+            lines.append(f"_… {more} more lines_")
+        lines += ["", "</details>"]
+    return lines
