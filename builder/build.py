@@ -8,6 +8,7 @@ where a good one was, and leaves no temporary files behind for the next run.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -177,6 +178,8 @@ def _run_job(pairing: str, document: str, formats: list[str]) -> tuple[dict[str,
         files = build_document(context, document, formats, _WORKER["renderer"])
     except DiagnosticError as exc:
         return {}, exc.diagnostics, time.perf_counter() - start
+    finally:
+        gc.collect()  # layout leaves large reference cycles; free them before the next document
     return files, [], time.perf_counter() - start
 
 
