@@ -52,6 +52,7 @@ class DocumentMeta:
     confidentiality: str = "Confidential"
     watermark: str = ""
     toc_depth: int = 2
+    chapter_breaks: bool = False  # each top-level section starts a new page
     cover_rows: tuple[tuple[str, str], ...] = ()
 
 
@@ -109,6 +110,7 @@ def document_meta(context: Context, document_id: str) -> DocumentMeta:
         master_agreement=pairing.master_agreement,
         watermark="" if control.status == "approved" else STATUS_LABELS[control.status].upper(),
         toc_depth=2 if document_id == "operating-manual" else 1,
+        chapter_breaks=document_id == "operating-manual",
         cover_rows=rows,
     )
 

@@ -52,14 +52,18 @@ def is_number_span(element: etree.Element) -> bool:
     return element.tag == "span" and "number" in classes(element)
 
 
-def text_of(element: etree.Element) -> str:
-    """The element's text without its typed clause number, whitespace collapsed."""
+def text_of(element: etree.Element, skip: str | None = None) -> str:
+    """The element's text without its typed clause number (nor ``skip`` elements), whitespace collapsed."""
+    return " ".join(_raw_text(element, skip).split())
+
+
+def _raw_text(element: etree.Element, skip: str | None) -> str:
     parts: list[str] = [element.text or ""]
     for child in element:
-        if not is_number_span(child):
-            parts.append(text_of(child))
+        if not is_number_span(child) and child.tag != skip:
+            parts.append(_raw_text(child, skip))
         parts.append(child.tail or "")
-    return " ".join("".join(parts).split())
+    return "".join(parts)
 
 
 def block_key(element: etree.Element, figure_keys: dict[str, str] | None = None) -> str:
@@ -386,7 +390,7 @@ def changed_places(root: etree.Element) -> list[Place]:
         mark = mark_of(element)
         if numbered:
             number = next((c.text or "" for c in element if is_number_span(c)), element.get("data-number") or "")
-            current = Place(number, _short(text_of(element)), "")
+            current = Place(number, _short(text_of(element, skip="del")), "")
         if not has_marks(element):
             continue
         if numbered:

@@ -222,7 +222,7 @@ class RedlineDocxWriter(DocxWriter):
             self.tracker.wrap(paragraph, [], "ins")
             deleted = OxmlElement("w:r")
             text = OxmlElement("w:t", {qn("xml:space"): "preserve"})
-            text.text = f"{before[label]} "
+            text.text = before[label]
             deleted.append(text)
             first = next((c for c in paragraph if c.tag != qn("w:pPr")), None)
             holder = self.tracker.revision("del")

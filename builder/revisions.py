@@ -71,6 +71,11 @@ class ContentSide:
             return file
         return f"{self.display_root}/{relative.as_posix()}" if relative.parts else self.display_root
 
+    def relative(self, file: str) -> str:
+        """A loader file name as a path inside the content folder ('metrics/sae.yaml')."""
+        shown = self.show(file)
+        return shown[len(self.display_root) + 1:] if shown.startswith(self.display_root + "/") else shown
+
     def to_json(self) -> dict:
         data = {"label": self.label, "content": self.display_root}
         if self.revision is not None:

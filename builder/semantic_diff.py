@@ -91,15 +91,13 @@ def _same(a: Any, b: Any) -> bool:
 
 def diff_values(old: Any, new: Any, path: tuple[PathStep, ...] = ()) -> list[FieldChange]:
     """Field-level differences of two YAML values: mappings by key, lists by id or position."""
-    if _same(old, new):
-        return []
     if isinstance(old, dict) and isinstance(new, dict):
         return _diff_mappings(old, new, path)
     if isinstance(old, list) and isinstance(new, list):
         if old and new and _keyed(old) and _keyed(new):
             return _diff_keyed(old, new, path)
         return _diff_positional(old, new, path)
-    return [FieldChange(path, "changed", old, new)]
+    return [] if _same(old, new) else [FieldChange(path, "changed", old, new)]
 
 
 def _diff_mappings(old: dict, new: dict, path: tuple[PathStep, ...]) -> list[FieldChange]:
@@ -164,6 +162,7 @@ class BlockChange:
     op: str  # added | removed | changed
     old_file: str | None = None
     new_file: str | None = None
+    moved: bool = False  # the block's file has another path inside the content folder
     fields: list[FieldChange] = field(default_factory=list)
     pairings: list[str] = field(default_factory=list)  # pairings that use the block (either side)
     documents: dict[str, list[str]] = field(default_factory=dict)  # pairing -> documents it changes
@@ -194,6 +193,8 @@ class BlockChange:
             data["old_file"] = self.old_file
         if self.new_file:
             data["new_file"] = self.new_file
+        if self.moved:
+            data["moved"] = True
         data["fields"] = [f.to_json() for f in self.fields]
         data["affects"] = [{"pairing": p, "documents": self.documents.get(p, [])} for p in self.pairings]
         return data
@@ -214,8 +215,9 @@ def diff_libraries(old: Library, new: Library, old_side: ContentSide, new_side: 
                 changes.append(BlockChange(kind, block_id, "removed", old_file, None))
             else:
                 fields = diff_values(before.source.data, after.source.data)
-                if fields:
-                    changes.append(BlockChange(kind, block_id, "changed", old_file, new_file, fields))
+                moved = old_side.relative(before.source.file) != new_side.relative(after.source.file)
+                if fields or moved:
+                    changes.append(BlockChange(kind, block_id, "changed", old_file, new_file, moved, fields))
     return changes
 
 
@@ -283,13 +285,7 @@ def render_side(context: Context | None, document_id: str, renderer: TemplateRen
         return Rendered()
     reads: Reads = {}
     try:
-        try:
-            document = assemble_document(recording_context(context, reads), document_id, renderer)
-        except DiagnosticError:
-            raise
-        except Exception:  # noqa: BLE001 - a template that cannot take the recorder: render plainly
-            reads = {key: {"*"} for key in context.sources}
-            document = assemble_document(context, document_id, renderer)
+        document = _assemble_recording(context, document_id, renderer, reads)
     except DiagnosticError as exc:
         for problem in relabel(exc.diagnostics, side):
             if level == "warning":
@@ -299,6 +295,19 @@ def render_side(context: Context | None, document_id: str, renderer: TemplateRen
                 diagnostics.items.append(problem)
         return Rendered(None, {key: {"*"} for key in context.sources}, failed=True)
     return Rendered(document, reads)
+
+
+def _assemble_recording(context: Context, document_id: str, renderer: TemplateRenderer, reads: Reads) -> Document:
+    """Assemble with the recording context; a template that cannot take it is rendered plainly
+    (and then counts as reading every field of every block the pairing uses)."""
+    try:
+        return assemble_document(recording_context(context, reads), document_id, renderer)
+    except DiagnosticError:
+        raise
+    except Exception:  # noqa: BLE001 - the recorder must never be why a diff fails
+        reads.clear()
+        reads.update({key: {"*"} for key in context.sources})
+        return assemble_document(context, document_id, renderer)
 
 
 def relabel(items: Iterable[Diagnostic], side: ContentSide) -> list[Diagnostic]:
@@ -357,6 +366,8 @@ class PairingReport:
     pairing: str
     status: str  # added | removed | changed | unchanged
     documents: list[DocumentReport] = field(default_factory=list)
+    old_context: Context | None = None
+    new_context: Context | None = None
     old_version: str | None = None
     new_version: str | None = None
     bump: str = "none"
@@ -370,6 +381,8 @@ class PairingReport:
     @property
     def version_note(self) -> str:
         """'1.0.0 -> 1.1.0 proposed (minor: ...)', or that the new version already covers it."""
+        if self.status in ("added", "removed"):
+            return f"{self.reason} (version {self.new_version or self.old_version})"
         if self.bump == "none" or self.proposed is None:
             return f"version {self.new_version or self.old_version}: no change proposed"
         if self.new_version and self.old_version and self.new_version != self.old_version:
@@ -459,7 +472,7 @@ def _pairing_report(pairing_id: str, old: Context | None, new: Context | None, r
     from builder.redline import clause_changes, merge_trees
 
     status = "added" if old is None else "removed" if new is None else "changed"
-    result = PairingReport(pairing_id, status,
+    result = PairingReport(pairing_id, status, old_context=old, new_context=new,
                            old_version=old.pairing.control.version if old else None,
                            new_version=new.pairing.control.version if new else None)
     wanted = set(old.pairing.documents if old else []) | set(new.pairing.documents if new else [])
@@ -476,7 +489,7 @@ def _pairing_report(pairing_id: str, old: Context | None, new: Context | None, r
             doc.status = "removed"
         elif before.failed or after.failed or _differs(before.document, after.document):
             doc.status = "changed"
-        if doc.status != "unchanged" and document_id == "quality-agreement" and (doc.old or doc.new):
+        if doc.status == "changed" and document_id == "quality-agreement" and doc.old and doc.new:
             merged = merge_trees(doc.old.tree if doc.old else None, doc.new.tree if doc.new else None)
             doc.clauses_added, doc.clauses_removed = clause_changes(merged)
         result.documents.append(doc)
@@ -510,13 +523,11 @@ def _attribute(pairing: PairingReport, changes: list[BlockChange]) -> None:
 
 def _overridden(change: BlockChange, item: FieldChange, pairing: PairingReport) -> bool:
     """Whether the pairing's overrides replace this field on both sides (so the change cannot show)."""
-    contexts = [d.old_context for d in pairing.documents[:1]] + [d.new_context for d in pairing.documents[:1]]
     group = next((g for g, k in INCLUDE_KINDS.items() if k == change.kind), None)
+    contexts = [c for c in (pairing.old_context, pairing.new_context) if c is not None]
     if group is None or not item.path or not contexts:
         return False
     for context in contexts:
-        if context is None:
-            continue
         node: Any = context.pairing.overrides.get(group, {}).get(change.id)
         for step in item.path:
             if not isinstance(node, dict) or step not in node:
@@ -581,9 +592,14 @@ def _propose_version(pairing: PairingReport, changes: list[BlockChange]) -> None
     visible = [c for c in changes if pairing.pairing in c.documents and c.documents[pairing.pairing]]
     bump, reason = "none", ""
     qa = next((d for d in pairing.documents if d.document == "quality-agreement"), None)
-    if qa is not None and (qa.clauses_added or qa.clauses_removed):
+    whole = [d for d in pairing.documents if d.status in ("added", "removed")]
+    if pairing.status in ("added", "removed"):
+        reason = f"the pairing was {pairing.status}"
+    elif whole:
+        bump, reason = "major", "; ".join(f"the {d.document} was {d.status}" for d in whole)
+    elif qa is not None and (qa.clauses_added or qa.clauses_removed):
         what = [f"clause {c.split()[0]} added" for c in qa.clauses_added] + \
-            [f"clause {c.split()[0]} removed" for c in qa.clauses_removed]
+            [f"old clause {c.split()[0]} removed" for c in qa.clauses_removed]
         bump, reason = "major", "a Quality Agreement clause was added or removed: " + "; ".join(what[:3]) + \
             ("; …" if len(what) > 3 else "")
     else:
@@ -594,9 +610,6 @@ def _propose_version(pairing: PairingReport, changes: list[BlockChange]) -> None
             examples = [_example(c, name) for c in ranked if c.bump(name) == bump]
             kind = "wording changed" if bump == "patch" else "a value changed"
             reason = f"{kind}: " + "; ".join(examples[:3]) + ("; …" if len(examples) > 3 else "")
-        elif pairing.changed_documents and pairing.status == "changed" and any(
-                d.status in ("added", "removed") for d in pairing.changed_documents):
-            bump, reason = "major", "a document was added or removed"
     pairing.bump = bump
     base = pairing.old_version or pairing.new_version
     pairing.proposed = bump_version(base, bump) if base and bump != "none" else base
@@ -702,7 +715,9 @@ def _summary_line(report: DiffReport) -> str:
 def _document_status(doc: DocumentReport) -> str:
     text = f"{doc.document} {doc.status}"
     extra = [f"clause {c.split()[0]} added" for c in doc.clauses_added] + \
-        [f"clause {c.split()[0]} removed" for c in doc.clauses_removed]
+        [f"old clause {c.split()[0]} removed" for c in doc.clauses_removed]
+    if len(extra) > 4:
+        extra = extra[:4] + [f"{len(extra) - 4} more"]
     return text + (f" ({'; '.join(extra)})" if extra else "")
 
 
@@ -715,8 +730,8 @@ def render_text(report: DiffReport) -> str:
         return "\n".join(lines) + "\n"
     for change in report.changes:
         where = change.new_file if change.op != "removed" else f"was in {change.old_file}"
-        if change.op == "changed" and change.old_file and change.old_file.split(":")[-1] != (change.new_file or "").split(":")[-1]:
-            where = f"{change.old_file} {ARROW} {change.new_file}"
+        if change.moved:
+            where = f"moved from {change.old_file} to {change.new_file}"
         lines.append(f"{change.name}: {change.op} ({where})")
         lines.extend(f"{change.name}: {field_line(item)}" for item in change.fields)
         lines.append(f"  {_affects_text(change)}")
@@ -778,10 +793,15 @@ def _field_markdown(change: FieldChange) -> str:
     return f"{path}: {code(flow(change.old))} → **{code(flow(change.new))}**"
 
 
+def _side_markdown(side: ContentSide) -> str:
+    if side.revision is not None:
+        return f"{code(side.label)} ({side.revision.short})" if side.label != side.revision.short else code(side.label)
+    return md(side.title) if side.label == "working tree" else f"folder {code(side.label)}"
+
+
 def render_markdown(report: DiffReport) -> str:
     """A pull-request description: summary, changes with their effects, documents and versions."""
-    old, new = report.old.title, report.new.title
-    lines = [f"### Playbook changes: {md(old)} → {md(new)}", ""]
+    lines = [f"### Playbook changes: {_side_markdown(report.old)} → {_side_markdown(report.new)}", ""]
     if not report.changes:
         lines.append("No content changes.")
         return "\n".join(lines) + "\n"
@@ -797,7 +817,8 @@ def render_markdown(report: DiffReport) -> str:
         for pairing in report.pairings:
             documents = "<br>".join(md(_document_status(d)) for d in pairing.documents) or "none"
             version = md(pairing.new_version or pairing.old_version or "")
-            proposed = f"**{md(pairing.proposed)}** ({pairing.bump}: {md(pairing.reason)})" if pairing.bump != "none" else "no change"
+            proposed = f"**{md(pairing.proposed)}** ({pairing.bump}: {md(pairing.reason)})" if pairing.bump != "none" \
+                else md(pairing.version_note)
             lines.append(f"| {code(pairing.pairing)} | {documents} | {version} | {proposed} |")
     lines += _snapshot_markdown(report)
     return "\n".join(lines) + "\n"

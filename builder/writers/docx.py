@@ -43,6 +43,7 @@ class DocxWriter:
                 body.remove(child)
         self.heading_numbers = ooxml.add_clause_numbering(self.docx)
         self.bookmarks = {anchor: ooxml.make_bookmark_name(anchor) for anchor in document.tree.targets}
+        self.started_body = False
 
     # -- document frame ---------------------------------------------------------------------
     def write(self, target: Path | io.BytesIO) -> None:
@@ -118,6 +119,9 @@ class DocxWriter:
 
     def heading(self, element: etree.Element, level: int) -> None:
         paragraph = self.docx.add_paragraph(style=f"Heading {level}")
+        if level == 1 and self.source.meta.chapter_breaks and self.started_body:
+            paragraph.paragraph_format.page_break_before = True
+        self.started_body = True
         self.inline(paragraph, element)
         if element.get("data-number"):
             ooxml.set_paragraph_numbering(paragraph, self.heading_numbers, level - 1)
