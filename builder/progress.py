@@ -12,9 +12,10 @@ from builder.build import Event
 class BuildReporter:
     """Receives build events and shows them as a person at a terminal or a CI log wants them."""
 
-    def __init__(self, quiet: bool = False, interactive: bool | None = None):
+    def __init__(self, quiet: bool = False, interactive: bool | None = None, console=None):
         self.quiet = quiet
         self.interactive = sys.stdout.isatty() if interactive is None else interactive
+        self.console = console
         self.progress = None
         self.task = None
 
@@ -33,7 +34,8 @@ class BuildReporter:
                 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
                 self.progress = Progress(TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(),
-                                         TimeElapsedColumn(), TextColumn("{task.description}"))
+                                         TimeElapsedColumn(), TextColumn("{task.description}"),
+                                         console=self.console)
                 self.progress.start()
                 self.task = self.progress.add_task("", total=event.count)
             return

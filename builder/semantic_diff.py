@@ -60,11 +60,12 @@ class FieldChange:
 
     @property
     def bump(self) -> str:
-        """patch for wording (prose replaced by prose), minor for any other value."""
-        return "patch" if self.is_wording else "minor"
+        """patch for wording (prose reworded, its numbers unchanged), minor for any other value."""
+        return "patch" if self.is_wording and _numbers(self.old) == _numbers(self.new) else "minor"
 
     @property
     def is_wording(self) -> bool:
+        """Prose replaced by prose (shown word by word)."""
         return (self.op == "changed" and isinstance(self.old, str) and isinstance(self.new, str)
                 and _is_prose(self.old) and _is_prose(self.new))
 
@@ -79,6 +80,11 @@ class FieldChange:
 
 def _is_prose(text: str) -> bool:
     return bool(re.search(r"\s", text.strip()))
+
+
+def _numbers(text: str) -> list[str]:
+    """The numbers in a text: '20 business days' and '15 business days' differ in value."""
+    return re.findall(r"\d+(?:[.,]\d+)*", text)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -379,15 +385,21 @@ class PairingReport:
         return [d for d in self.documents if d.status != "unchanged"]
 
     @property
+    def verdict(self) -> str:
+        """For a version already changed: 'ok' if it is at least the proposal, else 'lower'; '' otherwise."""
+        if self.bump == "none" or not self.proposed or not self.old_version or self.new_version in (None, self.old_version):
+            return ""
+        return "ok" if _version_tuple(self.new_version) >= _version_tuple(self.proposed) else "lower"
+
+    @property
     def version_note(self) -> str:
         """'1.0.0 -> 1.1.0 proposed (minor: ...)', or that the new version already covers it."""
         if self.status in ("added", "removed"):
             return f"{self.reason} (version {self.new_version or self.old_version})"
         if self.bump == "none" or self.proposed is None:
             return f"version {self.new_version or self.old_version}: no change proposed"
-        if self.new_version and self.old_version and self.new_version != self.old_version:
-            verdict = "ok" if _version_tuple(self.new_version) >= _version_tuple(self.proposed) else \
-                f"lower than the proposed {self.proposed}"
+        if self.verdict:
+            verdict = "ok" if self.verdict == "ok" else f"lower than the proposed {self.proposed}"
             return f"version {self.old_version} {ARROW} {self.new_version} ({verdict}; {self.bump}: {self.reason})"
         return f"version {self.old_version or '-'} {ARROW} {self.proposed} proposed ({self.bump}: {self.reason})"
 
@@ -817,8 +829,14 @@ def render_markdown(report: DiffReport) -> str:
         for pairing in report.pairings:
             documents = "<br>".join(md(_document_status(d)) for d in pairing.documents) or "none"
             version = md(pairing.new_version or pairing.old_version or "")
+            if pairing.old_version and pairing.new_version and pairing.old_version != pairing.new_version:
+                version = f"{md(pairing.old_version)} → {md(pairing.new_version)}"
             proposed = f"**{md(pairing.proposed)}** ({pairing.bump}: {md(pairing.reason)})" if pairing.bump != "none" \
                 else md(pairing.version_note)
+            if pairing.verdict == "lower":
+                proposed += f" ⚠️ {md(pairing.new_version)} is lower"
+            elif pairing.verdict == "ok":
+                proposed += " ✓"
             lines.append(f"| {code(pairing.pairing)} | {documents} | {version} | {proposed} |")
     lines += _snapshot_markdown(report)
     return "\n".join(lines) + "\n"

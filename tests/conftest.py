@@ -146,6 +146,40 @@ MINIMAL_FILES: dict[str, str] = {
 }
 
 
+TINY_TEMPLATES = {
+    "operating-manual/document.md.j2": """
+        # Purpose {#sec-purpose}
+
+        {{ ctx.pairing.rationale | block }}
+        See [@sec-metrics].
+
+        # Metrics {#sec-metrics}
+
+        Table: Metrics {#tbl-metrics}
+
+        | Metric | Target | Amber | Red |
+        |---|---|---|---|
+        {% for m in ctx.metrics %}
+        | {{ m.title | inline }} | {{ m.target | number }} | {{ m.thresholds.amber | number }} | {{ m.thresholds.red | number }} |
+        {% endfor %}
+        """,
+    "quality-agreement/document.md.j2": """
+        # Parties {#sec-parties}
+
+        § {#clause-parties} This agreement is between {{ ctx.sponsor.legal_name }} and {{ ctx.provider.legal_name }}.
+        """,
+}
+
+
+def write_templates(root: Path, templates: dict[str, str] = TINY_TEMPLATES) -> Path:
+    """Write small document templates (for --templates) under ``root``."""
+    for name, text in templates.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return root
+
+
 def write_content(root: Path, files: dict[str, str]) -> Path:
     """Write content files (dedented) under ``root``; a value of None removes the file."""
     for name, text in files.items():

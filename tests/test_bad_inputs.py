@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from builder.cli import main
-from conftest import MINIMAL_FILES, write_content
+from conftest import MINIMAL_FILES, write_content, write_templates
 
 SAE = MINIMAL_FILES["metrics/sae.yaml"]
 PAIRING = MINIMAL_FILES["pairings/acme-cro.yaml"].rstrip(" ")
@@ -72,6 +72,25 @@ def test_bad_input_is_reported_at_its_source(tmp_path: Path, runner, monkeypatch
     assert lines, f"no diagnostic at content/{where}:\n{result.output}"
     assert any(words in line for line in lines), result.output
     assert content.exists()
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("case, changes, where, words", STRUCTURE + DOMAIN, ids=[c[0] for c in STRUCTURE + DOMAIN])
+def test_bad_input_leaves_previous_outputs_byte_identical(tmp_path: Path, runner, monkeypatch, case, changes, where, words) -> None:
+    write_content(tmp_path / "content", MINIMAL_FILES)
+    write_templates(tmp_path / "tpl")
+    monkeypatch.chdir(tmp_path)
+    args = ["build", "--templates", "tpl", "--format", "md", "--format", "html", "--jobs", "1"]
+    assert runner.invoke(main, args).exit_code == 0
+    before = _outputs(tmp_path / "output")
+    write_content(tmp_path / "content", changes)
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert any(line.startswith(f"content/{where}") and words in line for line in result.output.splitlines()), result.output
+    assert _outputs(tmp_path / "output") == before
 
 
 def test_every_error_is_reported_at_once(tmp_path: Path, runner, monkeypatch) -> None:

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -17,31 +16,8 @@ import pytest
 from builder.build import BuildOptions, build
 from builder.cli import main
 from builder.outputs import OutputLock
-from conftest import MINIMAL_FILES, write_content
+from conftest import MINIMAL_FILES, write_content, write_templates
 
-TINY_TEMPLATES = {
-    "operating-manual/document.md.j2": """
-        # Purpose {#sec-purpose}
-
-        {{ ctx.pairing.rationale | block }}
-        See [@sec-metrics].
-
-        # Metrics {#sec-metrics}
-
-        Table: Metrics {#tbl-metrics}
-
-        | Metric | Target | Amber | Red |
-        |---|---|---|---|
-        {% for m in ctx.metrics %}
-        | {{ m.title | inline }} | {{ m.target | number }} | {{ m.thresholds.amber | number }} | {{ m.thresholds.red | number }} |
-        {% endfor %}
-        """,
-    "quality-agreement/document.md.j2": """
-        # Parties {#sec-parties}
-
-        § {#clause-parties} This agreement is between {{ ctx.sponsor.legal_name }} and {{ ctx.provider.legal_name }}.
-        """,
-}
 SECOND_PAIRING = MINIMAL_FILES["pairings/acme-cro.yaml"].rstrip(" ").replace("id: acme-cro", "id: acme-cro-two").replace(
     "metrics: [sae-reporting-timeliness]", "metrics: [other-metric]").replace(
     "exit-criteria", "exit-criteria")
@@ -56,10 +32,7 @@ def project(tmp_path: Path) -> Path:
     files = {**MINIMAL_FILES, "metrics/other.yaml": other, "transition-two.yaml": transition_two,
              "pairings/acme-cro-two.yaml": SECOND_PAIRING.replace("transition: standard-transition", "transition: transition-two")}
     write_content(tmp_path / "content", files)
-    for name, text in TINY_TEMPLATES.items():
-        path = tmp_path / "tpl" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip())
+    write_templates(tmp_path / "tpl")
     return tmp_path
 
 
@@ -219,3 +192,19 @@ def test_unknown_pairing_is_an_error_with_a_suggestion(project: Path, runner) ->
     result = runner.invoke(main, ["build", "--content", str(project / "content"), "--out", str(project / "out"),
                                   "--pairing", "acme-cr", "--format", "md"])
     assert result.exit_code == 1 and "did you mean 'acme-cro'" in result.output
+
+
+def test_terminal_progress_bar_counts_one_step_per_output(project: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from builder.progress import BuildReporter
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=100)
+    with BuildReporter(interactive=True, console=console) as reporter:
+        result = build(options(project), on_event=reporter.event)
+        assert reporter.progress.tasks[0].total == 8
+        assert reporter.progress.tasks[0].completed == 8
+    assert result.ok and "building" in screen.getvalue() and "8/8" in screen.getvalue()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from builder.cli import main
-from conftest import MINIMAL_FILES, write_content
-from test_build_engine import TINY_TEMPLATES
+from conftest import MINIMAL_FILES, write_content, write_templates
 
 PAIRING = MINIMAL_FILES["pairings/acme-cro.yaml"].rstrip(" ")
 
@@ -17,10 +15,7 @@ PAIRING = MINIMAL_FILES["pairings/acme-cro.yaml"].rstrip(" ")
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch) -> Path:
     write_content(tmp_path / "content", MINIMAL_FILES)
-    for name, text in TINY_TEMPLATES.items():
-        path = tmp_path / "tpl" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip())
+    write_templates(tmp_path / "tpl")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -146,3 +141,33 @@ def _elements(html: str) -> list[tuple[str, list]]:
 
     Collector().feed(html)
     return found
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://example.invalid/font.woff", "../../../../etc/hostname"])
+def test_stylesheet_urls_outside_the_templates_are_refused(project: Path, runner, url) -> None:
+    from builder.render import SHIPPED_TEMPLATES
+
+    css = (SHIPPED_TEMPLATES / "print.css").read_text() + f'\nbody {{ background: url("{url}"); }}\n'
+    (project / "tpl" / "print.css").write_text(css)
+    result = runner.invoke(main, build_args("pdf"))
+    assert result.exit_code == 1, result.output
+    line = next(line for line in result.output.splitlines() if "refused to fetch" in line)
+    assert line.startswith("tpl/print.css:") and "Traceback" not in result.output
+
+
+def test_unknown_cross_reference_in_a_template_is_located(project: Path, runner) -> None:
+    template = project / "tpl" / "quality-agreement" / "document.md.j2"
+    template.write_text("# Parties {#sec-parties}\n\n§ See [@clause-nowhere] and [@sec-partie].\n")
+    result = runner.invoke(main, build_args("md"))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if "cross-reference" in line]
+    assert lines[0].startswith("tpl/quality-agreement/document.md.j2:3:7: error: cross-reference [@clause-nowhere]")
+    assert "did you mean 'sec-parties'" in lines[1]
+
+
+def test_unknown_cross_reference_in_content_is_located(project: Path, runner) -> None:
+    write_content(project / "content", {"pairings/acme-cro.yaml": with_rationale("See [@sec-nowhere].")})
+    result = runner.invoke(main, build_args("md"))
+    assert result.exit_code == 1
+    assert any(line.startswith("content/pairings/acme-cro.yaml:7:") and "[@sec-nowhere]" in line
+               for line in result.output.splitlines()), result.output

@@ -14,7 +14,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from builder.diagnostics import Diagnostic, DiagnosticError, Location, display_path
 
 from builder.document import Document
 from builder.figures import Figure
@@ -65,9 +67,28 @@ def pdf_bytes(document: Document, figures: dict[str, Figure], renderer: Template
     effective = dt.datetime.combine(document.meta.effective_date, dt.time(), dt.timezone.utc)
     # fontTools stamps subset fonts with the current time unless SOURCE_DATE_EPOCH is set
     os.environ["SOURCE_DATE_EPOCH"] = str(int(effective.timestamp()))
-    return HTML(
-        string=html, base_url=str(SHIPPED_TEMPLATES) + "/", url_fetcher=TemplateAssetFetcher(renderer),
-    ).write_pdf(pdf_identifier=identifier, uncompressed_pdf=False)
+    fetcher = TemplateAssetFetcher(renderer)
+    try:
+        return HTML(string=html, base_url=str(SHIPPED_TEMPLATES) + "/", url_fetcher=fetcher).write_pdf(
+            pdf_identifier=identifier, uncompressed_pdf=False)
+    except FatalURLFetchingError:
+        raise DiagnosticError([_refusal(url, renderer) for url in dict.fromkeys(fetcher.refused)]) from None
+
+
+def _refusal(url: str, renderer: TemplateRenderer) -> Diagnostic:
+    """A located error for a URL the page or its stylesheet asked for but may not have."""
+    name = url.rsplit("/", 1)[-1] or url
+    for folder in template_dirs(renderer.user_dir):
+        for path in sorted(p for p in folder.rglob("*") if p.suffix in (".css", ".html") and p.is_file()):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            offset = text.find(url) if url in text else text.find(name)
+            if offset >= 0:
+                line = text.count("\n", 0, offset) + 1
+                column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+                return Diagnostic(Location(display_path(path), line, column), "error", "refused-url",
+                                  f"refused to fetch {url}: documents may only use their own template assets")
+    return Diagnostic(Location("print"), "error", "refused-url",
+                      f"refused to fetch {url}: documents may only use their own template assets")
 
 
 def write_pdf(document: Document, figures: dict[str, Figure], renderer: TemplateRenderer, path: Path) -> None:
