@@ -42,6 +42,7 @@ class BuildReporter:
         if self.progress is not None:
             if event.status != "up-to-date":
                 self.progress.update(self.task, advance=1, description=str(event.path))
+                self.progress.refresh()
             return
         if event.status == "rendered":
             click.echo(f"built {event.path} ({event.seconds:.1f} s)")
