@@ -41,7 +41,7 @@ class BuildReporter:
             return
         if self.progress is not None:
             if event.status != "up-to-date":
-                self.progress.update(self.task, advance=1, description=str(event.path))
+                self.progress.update(self.task, advance=1, description=f"{event.path.parent.name}/{event.path.name}")
                 self.progress.refresh()
             return
         if event.status == "rendered":
