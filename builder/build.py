@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from builder.check import CheckResult, check_content
 from builder.diagnostics import Diagnostic, DiagnosticError, Diagnostics, Location, display_path, suggest
@@ -30,6 +30,7 @@ from builder.outputs import OutputLock, remove_stale_temporaries, stage, stale_o
 from builder.render import TemplateRenderer
 
 FORMATS = ("pdf", "docx", "html", "md")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -221,80 +222,99 @@ def build(options: BuildOptions, on_event: Callable[[Event], None] = lambda even
     checked = check_content(options.content)
     result.diagnostics.extend(checked.diagnostics)
     pairings = select_pairings(options, checked.library.ids("pairing"), result.diagnostics)
-    if not result.ok:
-        return result
-    options.out.mkdir(parents=True, exist_ok=True)
-    with OutputLock(options.out):
-        remove_stale_temporaries(options.out)
-        previous = read_manifest(options.out)
-        jobs, entries = plan(checked, pairings, options, previous, result, on_event)
-        on_event(Event("planned", options.out, count=sum(len(job.formats) for job in jobs)))
-        staged: list[tuple[Path, Path, dict]] = []  # (output, its temporary file, manifest entry)
-        try:
-            for job, files, problems, seconds in _execute(jobs, options, checked):
-                result.diagnostics.extend(problems)
-                for output_format in job.formats:
-                    path = options.out / job.entries[output_format]["path"]
-                    data = files.get(output_format)
-                    temporary = _stage(path, data, result) if data is not None else None
-                    if temporary is None:
-                        result.failed.append(path)
-                        on_event(Event("failed", path, seconds))
-                        continue
-                    entry = {**job.entries[output_format], "size": len(data),
-                             "sha256": hashlib.sha256(data).hexdigest()}
-                    staged.append((path, temporary, entry))
-                    on_event(Event("rendered", path, seconds / len(job.formats)))
-            if result.ok:  # all or nothing: a failed build leaves every previous output as it was
-                for path, temporary, entry in staged:
-                    os.replace(temporary, path)
-                    entries.append(entry)
-                    result.built.append(path)
-                staged = []
-        finally:
-            for path, temporary, _ in staged:
-                temporary.unlink(missing_ok=True)
-                result.failed.append(path)
-        if not result.ok:
-            result.seconds = time.perf_counter() - start
-            return result
-        kept = _entries_not_rebuilt(previous, entries, pairings, checked, options)
-        _write(options.out / MANIFEST_NAME, manifest_text(entries + kept, options.recorded()).encode("utf-8"), result)
-        live = {(p, d) for p, c in checked.contexts.items() for d in c.pairing.documents}
-        result.stale = stale_outputs(options.out, live, DOCUMENT_IDS, FORMATS)
-        if options.clean:
-            for path in result.stale:
-                path.unlink(missing_ok=True)
-                result.removed.append(path)
-                if path.parent != options.out and not any(path.parent.iterdir()):
-                    path.parent.rmdir()
+    if result.ok:
+        options.out.mkdir(parents=True, exist_ok=True)
+        with OutputLock(options.out):
+            remove_stale_temporaries(options.out)
+            previous = read_manifest(options.out)
+            jobs, entries = plan(checked, pairings, options, previous, result, on_event)
+            on_event(Event("planned", options.out, count=sum(len(job.formats) for job in jobs)))
+            staged: list[Staged] = []
+            try:
+                staged = _render(jobs, options, checked, result, on_event)
+                if result.ok:  # all or nothing: a failed build leaves every previous output as it was
+                    entries += _commit(staged, result)
+                    staged = []
+            finally:
+                _discard(staged, result)
+            if result.ok:
+                _finish(options, checked, previous, entries, result)
     result.seconds = time.perf_counter() - start
     return result
 
 
-def _stage(path: Path, data: bytes, result: BuildResult) -> Path | None:
-    """Stage one output in a temporary file; a failure (a full disk) becomes a located error."""
+@dataclass
+class Staged:
+    """An output rendered and written to its temporary file, waiting to be renamed into place."""
+
+    path: Path
+    temporary: Path
+    entry: dict
+
+
+def _render(jobs: list[Job], options: BuildOptions, checked: CheckResult, result: BuildResult,
+            on_event: Callable[[Event], None]) -> list[Staged]:
+    """Render every job and stage each output durably as it arrives."""
+    staged = []
+    for job, files, problems, seconds in _execute(jobs, options, checked):
+        result.diagnostics.extend(problems)
+        for output_format in job.formats:
+            path = options.out / job.entries[output_format]["path"]
+            data = files.get(output_format)
+            temporary = _guard(result, path, lambda: stage(path, data)) if data is not None else None
+            if temporary is None:
+                result.failed.append(path)
+                on_event(Event("failed", path, seconds))
+                continue
+            entry = {**job.entries[output_format], "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            staged.append(Staged(path, temporary, entry))
+            on_event(Event("rendered", path, seconds / len(job.formats)))
+    return staged
+
+
+def _commit(staged: list[Staged], result: BuildResult) -> list[dict]:
+    """Rename every staged output into place; return their manifest entries."""
+    for item in staged:
+        os.replace(item.temporary, item.path)
+        result.built.append(item.path)
+    return [item.entry for item in staged]
+
+
+def _discard(staged: list[Staged], result: BuildResult) -> None:
+    """Remove the temporary files of outputs that will not be committed."""
+    for item in staged:
+        item.temporary.unlink(missing_ok=True)
+        result.failed.append(item.path)
+
+
+def _finish(options: BuildOptions, checked: CheckResult, previous: dict, entries: list[dict],
+            result: BuildResult) -> None:
+    """Write the manifest; report (and with --clean remove) outputs the content no longer has."""
+    kept = _entries_not_rebuilt(previous, entries, checked, options)
+    text = manifest_text(entries + kept, options.recorded()).encode("utf-8")
+    _guard(result, options.out / MANIFEST_NAME, lambda: write_atomically(options.out / MANIFEST_NAME, text))
+    live = {(p, d) for p, c in checked.contexts.items() for d in c.pairing.documents}
+    result.stale = stale_outputs(options.out, live, DOCUMENT_IDS, FORMATS)
+    if options.clean:
+        for path in result.stale:
+            path.unlink(missing_ok=True)
+            result.removed.append(path)
+            if path.parent != options.out and not any(path.parent.iterdir()):
+                path.parent.rmdir()
+
+
+def _guard(result: BuildResult, path: Path, write: Callable[[], T]) -> T | None:
+    """Run a write and return what it returns; a failure (a full disk) becomes an error at the output."""
     try:
-        return stage(path, data)
+        return write()
     except OSError as exc:
         result.diagnostics.error(Location(display_path(path)), "write-failed",
                                  f"cannot write the output: {exc.strerror or exc}")
         return None
 
 
-def _write(path: Path, data: bytes, result: BuildResult) -> bool:
-    """Write one file atomically; a failure (a full disk) becomes a located error."""
-    try:
-        write_atomically(path, data)
-    except OSError as exc:
-        result.diagnostics.error(Location(display_path(path)), "write-failed",
-                                 f"cannot write the output: {exc.strerror or exc}")
-        return False
-    return True
-
-
-def _entries_not_rebuilt(previous: dict, entries: list[dict], pairings: list[str],
-                         checked: CheckResult, options: BuildOptions) -> list[dict]:
+def _entries_not_rebuilt(previous: dict, entries: list[dict], checked: CheckResult,
+                         options: BuildOptions) -> list[dict]:
     """Previous manifest entries of outputs this build did not touch but that still exist."""
     done = {entry["path"] for entry in entries}
     live = {f"{p}/{d}." for p, c in checked.contexts.items() for d in c.pairing.documents}
