@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from builder import __version__
+from builder.diff_command import diff
 
 
 class DebugGroup(click.Group):
@@ -130,3 +131,6 @@ def build(content_dir: Path, out_dir: Path, pairings: tuple[str, ...], formats: 
                    "outputs that could not be built were left as they were")
         sys.exit(1)
     click.echo(summary)
+
+
+main.add_command(diff)

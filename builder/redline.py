@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -25,9 +26,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from builder.document import Document
+from builder.outputs import write_atomically
+from builder.revisions import FOLDER_AUTHOR
 from builder.tree import DocumentTree
 
 if TYPE_CHECKING:
+    from builder.figures import Figure
     from builder.render import TemplateRenderer
     from builder.semantic_diff import DiffReport, DocumentReport
 
@@ -45,10 +49,12 @@ _WORDS = re.compile(r"\S+\s*|\s+")
 
 # -- keys and similarity -----------------------------------------------------------------------
 def classes(element: etree.Element) -> list[str]:
+    """The element's class names."""
     return (element.get("class") or "").split()
 
 
 def is_number_span(element: etree.Element) -> bool:
+    """Whether this is the typed number the tree puts before a heading or clause."""
     return element.tag == "span" and "number" in classes(element)
 
 
@@ -95,6 +101,7 @@ def compatible(old: etree.Element, new: etree.Element) -> bool:
 
 # -- whole blocks ------------------------------------------------------------------------------
 def add_class(element: etree.Element, name: str) -> None:
+    """Add a class name once."""
     if name not in classes(element):
         element.set("class", " ".join([*classes(element), name]))
 
@@ -161,17 +168,17 @@ class Merger:
         n, m = len(old), len(new)
         if not n or not m or n * m > MAX_ALIGNMENT_CELLS:
             return []
+        pair = [[self._pair_score(o, e) for e in new] for o in old]
         score = [[0.0] * (m + 1) for _ in range(n + 1)]
         for a in range(n - 1, -1, -1):
             for b in range(m - 1, -1, -1):
                 best = max(score[a + 1][b], score[a][b + 1])
-                s = self._pair_score(old[a], new[b])
-                if s:
-                    best = max(best, s + score[a + 1][b + 1])
+                if pair[a][b]:
+                    best = max(best, pair[a][b] + score[a + 1][b + 1])
                 score[a][b] = best
         pairs, a, b = [], 0, 0
         while a < n and b < m:
-            s = self._pair_score(old[a], new[b])
+            s = pair[a][b]
             if s and score[a][b] == s + score[a + 1][b + 1]:
                 pairs.append((a, b))
                 a, b = a + 1, b + 1
@@ -342,6 +349,7 @@ class _InlineBuilder:
 
 
 def _append_text(parent: etree.Element, text: str) -> None:
+    """Append text after the element's last child (or as its text)."""
     if len(parent):
         parent[-1].tail = (parent[-1].tail or "") + text
     else:
@@ -445,7 +453,7 @@ class Redline:
     document: Document  # the new document (or the old one if the document was removed) with the merged tree
     old: Document | None
     new: Document | None
-    figures: dict[str, object]
+    figures: dict[str, Figure]
     author: RedlineAuthor
     report: DocumentReport
     diff: DiffReport
@@ -453,8 +461,6 @@ class Redline:
 
 def build_redline(report: DocumentReport, diff: DiffReport, author: RedlineAuthor) -> Redline:
     """Draw both sides' figures, merge the trees and wrap the result as a Document."""
-    import hashlib
-
     from builder.figures import draw_figures
 
     old_doc, new_doc = report.old, report.new
@@ -474,8 +480,6 @@ def build_redline(report: DocumentReport, diff: DiffReport, author: RedlineAutho
 
 def redline_author(diff: DiffReport, report: DocumentReport) -> RedlineAuthor:
     """The NEW revision's commit author and date; for folders, playbook-builder on the effective date."""
-    from builder.revisions import FOLDER_AUTHOR
-
     revision = diff.new.revision
     if revision is not None:
         return RedlineAuthor(revision.author or FOLDER_AUTHOR, revision.date)
@@ -486,8 +490,6 @@ def redline_author(diff: DiffReport, report: DocumentReport) -> RedlineAuthor:
 def write_redlines(diff: DiffReport, out_dir: Path, renderer: TemplateRenderer,
                    formats: tuple[str, ...] = ("docx", "pdf")) -> list[Path]:
     """Write OUT/<pairing>/<document>.redline.{docx,pdf} for every changed document; return the paths."""
-    from builder.outputs import write_atomically
-
     written: list[Path] = []
     for report in diff.changed_documents():
         redline = build_redline(report, diff, redline_author(diff, report))

@@ -127,13 +127,11 @@ class RedlineDocxWriter(DocxWriter):
     def body(self) -> BaseOxmlElement:
         return self.docx.element.body
 
-    def write(self, target) -> None:
-        """Write as the DOCX writer does, then finish the tracked changes and save deterministically."""
-        super().write(io.BytesIO())
+    def before_save(self) -> None:
+        """Finish the tracked changes once the document is written, before it is saved."""
         self.redline_cover()
         self.track_revisions()
         self.number_revisions()
-        ooxml.save_deterministic(self.docx, target)
 
     # -- blocks --------------------------------------------------------------------------------
     def block(self, element: etree.Element, list_level: int = 0) -> None:

@@ -17,7 +17,7 @@ import nh3
 from markdown.serializers import to_html_string
 from markupsafe import Markup
 
-from builder.redline import DELETED, INSERTED, Redline, changed_places, classes, has_marks, mark_of
+from builder.redline import Redline, changed_places, classes, has_marks, mark_of
 from builder.render import SHIPPED_TEMPLATES, TemplateRenderer
 from builder.semantic_diff import ARROW, FieldChange, flow, word_diff
 from builder.writers.html import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, inline_figures
@@ -195,5 +195,3 @@ def redline_pdf_bytes(redline: Redline, renderer: TemplateRenderer) -> bytes:
     return HTML(string=page, base_url=str(SHIPPED_TEMPLATES) + "/",
                 url_fetcher=TemplateAssetFetcher(renderer)).write_pdf(pdf_identifier=identifier, uncompressed_pdf=False)
 
-
-__all__ = ["INSERTED", "DELETED", "redline_page_html", "redline_pdf_bytes", "summary_html"]

@@ -64,7 +64,11 @@ class DocxWriter:
         ooxml.enable_update_fields_on_open(self.docx)
         ooxml.set_core_properties(self.docx, title=f"{meta.title}: {meta.pairing_title}", subject=meta.subject,
                                   author=meta.author, keywords=meta.keywords, created=meta.effective_date)
+        self.before_save()
         ooxml.save_deterministic(self.docx, target)
+
+    def before_save(self) -> None:
+        """A hook for writers built on this one (the redline adds its tracked changes here)."""
 
     def cover(self) -> None:
         meta = self.source.meta
