@@ -73,7 +73,7 @@ def document_meta(context: Context, document_id: str) -> DocumentMeta:
     title = DOCUMENT_TITLES[document_id]
     owner = context.role(control.owner).title if any(r.id == control.owner for r in context.roles) else control.owner
     sponsor, provider = context.sponsor.title, context.provider.title
-    approvers = ", ".join(context.role(a).title for a in control.approvers if any(r.id == a for r in context.roles))
+    approvers = "; ".join(context.role(a).title for a in control.approvers if any(r.id == a for r in context.roles))
     rows = (
         ("Document", title),
         ("Sponsor", context.sponsor.legal_name),

@@ -126,7 +126,7 @@ def draw_transition(context: Context) -> Figure:
     return _save(plt, fig, "transition")
 
 
-TIER_ORDER = {"executive": 0, "quality": 1, "operational": 2, "study": 3}
+TIER_ORDER = {"executive": 0, "quality": 1, "operational": 1, "study": 2}  # quality sits beside operations
 
 
 def draw_governance(context: Context) -> Figure:
@@ -162,7 +162,7 @@ def draw_governance(context: Context) -> Figure:
             width_chars = int(box_w * 15)
             axis.text(x, y + 0.12, _wrap(body.title, width_chars), ha="center", va="center", fontsize=8.5,
                       fontweight="bold", color=colour)
-            detail = f"{body.frequency.replace('-', ' ')} · chair: {_role_name(context, body.chair)}"
+            detail = f"meets {body.frequency} · chair: {_role_name(context, body.chair)}"
             axis.text(x, y - 0.2, _wrap(detail, int(box_w * 19)), ha="center", va="center", fontsize=7,
                       color=colour)
     for body in bodies:

@@ -53,9 +53,51 @@ def plain(text: Any) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", inline(text))
 
 
+SENTENCE_BREAK = re.compile(r"(?<=[A-Za-z0-9)\]%][.!?])\s+(?=[A-Z(\"'“])")
+LIST_MARKER = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
+NOT_PROSE = re.compile(r"^(?:\||#|>|§|```|    |\t)")
+
+
+def one_sentence_per_line(text: str) -> str:
+    """Re-flow Markdown prose so each sentence starts a line (the review snapshot diffs by sentence).
+
+    Paragraphs and list items are re-split; tables, headings, quotes, clauses and code are kept.
+    The rendered document does not change: a line break inside a paragraph is a space.
+    """
+    out: list[str] = []
+    group: list[str] = []
+    prefix = ""
+
+    def flush() -> None:
+        nonlocal group, prefix
+        if group:
+            sentences = SENTENCE_BREAK.split(" ".join(part.strip() for part in group))
+            pad = " " * len(prefix)
+            out.extend([prefix + sentences[0]] + [pad + sentence for sentence in sentences[1:]])
+        group, prefix = [], ""
+
+    for line in text.splitlines():
+        marker = LIST_MARKER.match(line)
+        if not line.strip() or NOT_PROSE.match(line):
+            flush()
+            out.append(line)
+        elif marker:
+            flush()
+            prefix, group = marker.group(0), [line[marker.end():]]
+        elif prefix and line.startswith(" "):
+            group.append(line)
+        else:
+            if prefix:
+                flush()
+            group.append(line)
+    flush()
+    return "\n".join(out)
+
+
 def block(text: Any, indent: int = 0) -> str:
-    """Multi-paragraph Markdown content, indented by ``indent`` spaces after the first line."""
-    value = str(text or "").strip()
+    """Multi-paragraph Markdown content, one sentence per line, indented by ``indent`` spaces
+    after the first line (for content inside a list item)."""
+    value = one_sentence_per_line(str(text or "").strip())
     if not indent:
         return value
     pad = " " * indent

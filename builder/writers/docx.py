@@ -58,7 +58,8 @@ class DocxWriter:
         for element in self.source.tree.root:
             self.block(element)
         ooxml.set_header_text(section, meta.title, meta.pairing_title)
-        ooxml.add_page_number_footer(section)
+        ooxml.add_page_number_footer(
+            section, text_before=f"{meta.confidentiality} · Version {meta.version} · {meta.status_label} · Page ")
         if meta.watermark:
             ooxml.add_draft_watermark(section, meta.watermark)
         ooxml.enable_update_fields_on_open(self.docx)
@@ -101,6 +102,8 @@ class DocxWriter:
     def block(self, element: etree.Element, list_level: int = 0) -> None:
         tag = element.tag
         classes = (element.get("class") or "").split()
+        if tag in ("ul", "ol", "table"):
+            self.keep_last_paragraph_with_next()  # a label such as "Mitigation:" is not left alone
         if tag in HEADING_LEVELS:
             self.heading(element, HEADING_LEVELS[tag])
         elif tag == "p" and "clause" in classes:
@@ -120,6 +123,12 @@ class DocxWriter:
                 self.docx.add_paragraph(element.text.strip(), style="Quote")
         elif tag == "pre":
             self.docx.add_paragraph(element_text(element), style="Normal")
+
+    def keep_last_paragraph_with_next(self) -> None:
+        body = self.docx.element.body
+        last = body[-2] if len(body) > 1 else None  # the last child is the section properties
+        if last is not None and last.tag == docx.oxml.ns.qn("w:p"):
+            Paragraph(last, self.docx._body).paragraph_format.keep_with_next = True
 
     def heading(self, element: etree.Element, level: int) -> None:
         paragraph = self.docx.add_paragraph(style=f"Heading {level}")
@@ -196,13 +205,27 @@ class DocxWriter:
                 if row_index < len(head) or cell_element.tag == "th":
                     for run in paragraph.runs:
                         run.bold = True
+                        if "raci" in classes and row_index < len(head):
+                            run.font.size = Pt(7.5)  # many role columns: smaller headers, whole words
                 align = cell_element.get("align") or cell_element.get("style", "").replace("text-align: ", "").strip(";")
                 if align == "center":
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 if "raci" in classes and row_index >= len(head):
                     self.shade_raci(cell, element_text(cell_element))
         self._fit_columns(table, classes)
+        if "signatures" in classes:
+            self.keep_signatures_together(table)
         self.docx.add_paragraph(style="Normal")
+
+    @staticmethod
+    def keep_signatures_together(table: Table) -> None:
+        """One signature block on one page, with room to sign on the empty rows."""
+        for index, row in enumerate(table.rows):
+            if not any(cell.text.strip() for cell in row.cells[1:]):
+                row.height = Inches(0.45)
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = index < len(table.rows) - 1
 
     def shade_raci(self, cell, code: str) -> None:
         key = code.replace("/", "")
@@ -312,6 +335,8 @@ def _content_widths(table: Table, count: int, total: int) -> list[int]:
             longest[index] = max([longest[index], *(len(word) for word in cell.text.split())])
             text[index] += len(cell.text)
     minimum = [Inches(0.2 + 0.085 * min(length, 24)) for length in longest]
+    if sum(minimum) > total:  # long words everywhere: shrink every column in proportion
+        minimum = [int(m * total / sum(minimum)) for m in minimum]
     spare = max(total - sum(minimum), 0)
     weights = [max(t, 1) for t in text]
     return [m + int(spare * w / sum(weights)) for m, w in zip(minimum, weights)]

@@ -81,8 +81,10 @@ def add_clause_numbering(document: Document) -> int:
     numbering = document.part.numbering_part.element
     abstract_id = _abstract_num_id(numbering, _CLAUSES)
     if abstract_id is None:
-        levels = [("decimal", ".".join(f"%{k + 1}" for k in range(i + 1)), 720 * max(i, 1), 720)
-                  for i in _LEVELS]
+        # Every level's number starts at the margin; the text starts after room for the number,
+        # as in the PDF (1 / 1.1 / 1.1.1 need 0.5", 0.5", 0.75").
+        levels = [("decimal", ".".join(f"%{k + 1}" for k in range(i + 1)), width, width)
+                  for i, width in zip(_LEVELS, [720, 720] + [1080] * 7)]
         abstract_id = _add_abstract_num(numbering, _CLAUSES, levels)
     existing = numbering.xpath(f'./w:num[w:abstractNumId/@w:val="{abstract_id}"]/@w:numId')
     return int(existing[0]) if existing else numbering.add_num(abstract_id).numId
