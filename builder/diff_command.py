@@ -33,7 +33,7 @@ def _open_side(spec: str, content_dir: Path, target: Path):
 def _check(side):
     """Check one side's content; diagnostics name files as the user knows them."""
     from builder.check import check_content
-    from builder.semantic_diff import relabel
+    from builder.diff_analysis import relabel
 
     result = check_content(side.content_dir)
     result.diagnostics.items = relabel(result.diagnostics.items, side)
@@ -79,7 +79,8 @@ def diff(old: str, new: str | None, content_dir: Path, pairings: tuple[str, ...]
     from builder.diagnostics import Diagnostics, display_path
     from builder.render import TemplateRenderer
     from builder.revisions import WORKING_TREE, RevisionError, folder_side
-    from builder.semantic_diff import analyse, render_json, render_markdown, render_text
+    from builder.diff_analysis import analyse
+    from builder.diff_report import render_json, render_markdown, render_text
 
     with tempfile.TemporaryDirectory(prefix="playbook-diff-") as scratch:
         try:

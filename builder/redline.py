@@ -33,7 +33,7 @@ from builder.tree import DocumentTree
 if TYPE_CHECKING:
     from builder.figures import Figure
     from builder.render import TemplateRenderer
-    from builder.semantic_diff import DiffReport, DocumentReport
+    from builder.diff_analysis import DiffReport, DocumentReport
 
 INSERTED, DELETED = "rl-ins", "rl-del"
 CHANGE_TAGS = {"ins": INSERTED, "del": DELETED}

@@ -17,9 +17,10 @@ import nh3
 from markdown.serializers import to_html_string
 from markupsafe import Markup
 
+from builder.diff_report import flow, word_diff
+from builder.field_diff import ARROW, FieldChange
 from builder.redline import Redline, changed_places, classes, has_marks, mark_of
 from builder.render import SHIPPED_TEMPLATES, TemplateRenderer
-from builder.semantic_diff import ARROW, FieldChange, flow, word_diff
 from builder.writers.html import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, inline_figures
 
 REDLINE_TAGS = ALLOWED_TAGS | {"ins", "del"}

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from builder.diff_analysis import bump_version
 from builder.diff_command import diff
-from builder.semantic_diff import ItemId, bump_version, diff_values
+from builder.field_diff import ItemId, diff_values
 from conftest import MINIMAL_FILES, write_content
 
 AUTHOR = ("Ann Reviewer", "ann@example.com")

@@ -192,7 +192,7 @@ def test_redline_pdf_opens_with_a_summary_page_then_marks_the_changes(changed_re
     assert "is 95 94 percent" in body  # deleted then inserted, both shown
     # the HTML the PDF is laid out from: colour plus underline / strike-through
     from builder.check import check_content
-    from builder.semantic_diff import analyse
+    from builder.diff_analysis import analyse
     from builder.revisions import folder_side, revision_side
 
     side_old = revision_side(changed_repo, "HEAD~1", Path("content"), changed_repo.parent / "old")
@@ -227,11 +227,12 @@ def test_libreoffice_converts_the_redline_docx(changed_repo: Path, tmp_path: Pat
 def test_real_example_content_redline(tmp_path: Path, monkeypatch) -> None:
     """The shipped example library: a threshold change traced to the pairings, a clean Word redline."""
     from builder.check import check_content
+    from builder.diff_analysis import analyse
+    from builder.diff_report import render_text
     from builder.redline import build_redline, redline_author
     from builder.redline_docx import redline_docx_bytes
     from builder.render import TemplateRenderer
     from builder.revisions import folder_side, revision_side
-    from builder.semantic_diff import analyse, render_text
 
     examples = Path(__file__).resolve().parent.parent / "content"
     repo = tmp_path / "repo"
