@@ -133,13 +133,17 @@ def plan(checked: CheckResult, pairings: list[str], options: BuildOptions, previ
     """Split the wanted outputs into jobs to run and manifest entries that are up to date."""
     old = {entry.get("path"): entry for entry in previous.get("outputs", []) if isinstance(entry, dict)}
     jobs, current = [], []
+    templates: dict[tuple[str, str], list[Input]] = {}  # the same for every pairing
     for pairing_id in pairings:
         context = checked.contexts[pairing_id]
         sources = content_inputs(context.sources, options.content)
         for document_id in context.pairing.documents:
             job = Job(pairing_id, document_id, [], {})
             for output_format in options.formats:
-                inputs: list[Input] = sources + template_inputs(document_id, output_format, options.templates)
+                if (document_id, output_format) not in templates:
+                    templates[document_id, output_format] = template_inputs(document_id, output_format,
+                                                                            options.templates)
+                inputs: list[Input] = sources + templates[document_id, output_format]
                 recorded = {"format": output_format, **options.recorded()}
                 relative = f"{pairing_id}/{document_id}.{output_format}"
                 entry = {"path": relative, "pairing": pairing_id, "document": document_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,14 +63,12 @@ def template_inputs(document_id: str, output_format: str, user_dir: Path | None)
 
 def content_inputs(sources: dict[tuple[str, str], str], content_dir: Path) -> list[Input]:
     """The content files a pairing's documents are composed from, named relative to the content folder."""
+    root = os.path.abspath(content_dir)
     inputs = []
     for shown in sorted(set(sources.values())):
-        path = Path(shown)
-        try:
-            relative = path.resolve().relative_to(content_dir.resolve()).as_posix()
-        except ValueError:
-            relative = path.as_posix()
-        inputs.append(Input(f"{content_dir.name}/{relative}", sha256_file(path)))
+        relative = os.path.relpath(os.path.abspath(shown), root)
+        name = Path(relative).as_posix() if not relative.startswith("..") else Path(shown).as_posix()
+        inputs.append(Input(f"{content_dir.name}/{name}", sha256_file(Path(shown))))
     return inputs
 
 

@@ -21,8 +21,20 @@ def model_hints(model_cls: type[BaseModel]) -> dict[str, Any]:
     return {field_alias(name): hints[name] for name in model_cls.model_fields}
 
 
+_STRIPPED: dict[int, tuple[Any, Any, list[Any]]] = {}
+
+
 def _strip(hint: Any) -> tuple[Any, list[Any]]:
     """Remove Annotated and Optional wrappers, returning the bare type and gathered metadata."""
+    cached = _STRIPPED.get(id(hint))
+    if cached is not None and cached[0] is hint:
+        return cached[1], cached[2]
+    bare, metadata = _strip_uncached(hint)
+    _STRIPPED[id(hint)] = (hint, bare, metadata)
+    return bare, metadata
+
+
+def _strip_uncached(hint: Any) -> tuple[Any, list[Any]]:
     metadata: list[Any] = []
     while True:
         origin = typing.get_origin(hint)
@@ -60,6 +72,26 @@ def known_fields(model_cls: type[BaseModel], path: Path_) -> list[str]:
     return []
 
 
+def _holds_references(hint: Any, seen: frozenset = frozenset()) -> bool:
+    """Whether a value of this type can contain a reference anywhere inside it."""
+    bare, metadata = _strip(hint)
+    if any(isinstance(m, Ref) for m in metadata):
+        return True
+    if isinstance(bare, type) and issubclass(bare, BaseModel):
+        if bare in seen:
+            return False
+        return any(_holds_references(h, seen | {bare}) for h in model_hints(bare).values())
+    return any(_holds_references(arg, seen) for arg in typing.get_args(bare) if arg is not type(None))
+
+
+@functools.cache
+def _reference_fields(model_cls: type[BaseModel]) -> tuple[tuple[str, str, Any], ...]:
+    """(attribute, YAML key, hint) of the fields of a model that can hold references."""
+    hints = model_hints(model_cls)
+    return tuple((name, field_alias(name), hints[field_alias(name)]) for name in model_cls.model_fields
+                 if _holds_references(hints[field_alias(name)]))
+
+
 def iter_references(value: Any, hint: Any = None, path: Path_ = ()) -> Iterator[tuple[Path_, str, str, bool]]:
     """Yield ``(path, target kind, id, is_key)`` for every reference held by a model instance."""
     if hint is None:
@@ -72,10 +104,8 @@ def iter_references(value: Any, hint: Any = None, path: Path_ = ()) -> Iterator[
     if value is None:
         return
     if isinstance(bare, type) and issubclass(bare, BaseModel) and isinstance(value, BaseModel):
-        hints = model_hints(type(value))
-        for name in type(value).model_fields:
-            key = field_alias(name)
-            yield from iter_references(getattr(value, name), hints[key], path + (key,))
+        for name, key, field_hint in _reference_fields(type(value)):
+            yield from iter_references(getattr(value, name), field_hint, path + (key,))
         return
     origin = typing.get_origin(bare)
     if origin is list and isinstance(value, list):
