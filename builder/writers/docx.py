@@ -62,6 +62,7 @@ class DocxWriter:
             section, text_before=f"{meta.confidentiality} · Version {meta.version} · {meta.status_label} · Page ")
         if meta.watermark:
             ooxml.add_draft_watermark(section, meta.watermark)
+            ooxml.add_draft_watermark(section, meta.watermark, first_page=True)  # the cover too
         ooxml.enable_update_fields_on_open(self.docx)
         ooxml.set_core_properties(self.docx, title=f"{meta.title}: {meta.pairing_title}", subject=meta.subject,
                                   author=meta.author, keywords=meta.keywords, created=meta.effective_date)

@@ -376,12 +376,13 @@ def set_header_text(section: Section, left: str, right: str) -> Paragraph:
     return paragraph
 
 
-def add_draft_watermark(section: Section, text: str = "DRAFT") -> None:
-    """Put a diagonal, semi-transparent text watermark in the section's header.
+def add_draft_watermark(section: Section, text: str = "DRAFT", *, first_page: bool = False) -> None:
+    """Put a diagonal, semi-transparent text watermark in the section's header (or the
+    first-page header, when the first page has its own).
 
     The VML Word's Watermark command writes (LibreOffice renders it). Idempotent.
     """
-    header = section.header
+    header = section.first_page_header if first_page else section.header
     header.is_linked_to_previous = False
     if header.part.element.xpath('//*[starts-with(@id, "PowerPlusWaterMarkObject")]'):
         return
