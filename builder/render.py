@@ -76,8 +76,12 @@ def one_sentence_per_line(text: str) -> str:
             out.extend([prefix + sentences[0]] + [pad + sentence for sentence in sentences[1:]])
         group, prefix = [], ""
 
+    previous = ""
     for line in text.splitlines():
-        marker = LIST_MARKER.match(line)
+        # a list starts after a blank line or another item, never in the middle of a paragraph
+        starts_item = not previous.strip() or bool(prefix)
+        marker = LIST_MARKER.match(line) if starts_item else None
+        previous = line
         if not line.strip() or NOT_PROSE.match(line):
             flush()
             out.append(line)

@@ -49,3 +49,8 @@ def test_content_is_never_compiled_as_a_template(tmp_path) -> None:
     (tmp_path / "t.md.j2").write_text("{{ text | block }}\n")
     rendered = TemplateRenderer(tmp_path).render("t.md.j2", text="{{ 7 * 7 }} {% raw %}")
     assert rendered.strip() == "{{ 7 * 7 }} {% raw %}"
+
+
+def test_a_number_at_a_line_start_mid_paragraph_is_not_a_list() -> None:
+    text = "The plan was agreed in March\n2027. It runs for six months."
+    assert one_sentence_per_line(text) == "The plan was agreed in March 2027.\nIt runs for six months."

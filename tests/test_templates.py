@@ -37,6 +37,9 @@ QA_CLAUSES = [
     "Term and termination",
     "Signatures",
 ]
+# the revision history stands, unnumbered, between the last clause and the signatures
+QA_LEVEL1 = [(str(n), title) for n, title in enumerate(QA_CLAUSES[:-1], 1)] + [
+    ("", "Revision history"), (str(len(QA_CLAUSES)), QA_CLAUSES[-1])]
 OM_CHAPTERS = [
     ("", "Document control"),
     ("1", "Purpose, scope and outsourcing model"),
@@ -107,7 +110,7 @@ def _table_rows(markdown: str, table_id: str) -> list[list[str]]:
 
 def test_quality_agreement_clauses_follow_the_domain_order(pairing) -> None:
     _, docs = pairing
-    assert _level1(docs["quality-agreement"]) == [(str(n), title) for n, title in enumerate(QA_CLAUSES, 1)]
+    assert _level1(docs["quality-agreement"]) == QA_LEVEL1
 
 
 def test_quality_agreement_paragraphs_are_numbered_clauses(pairing) -> None:
@@ -268,7 +271,7 @@ def test_missing_optional_blocks_degrade_to_plain_statements(tmp_path: Path) -> 
     docs = _documents(_context(content, "acme-cro"))
     manual, agreement = docs["operating-manual"], docs["quality-agreement"]
     assert _level1(manual) == OM_CHAPTERS
-    assert _level1(agreement) == [(str(n), title) for n, title in enumerate(QA_CLAUSES, 1)]
+    assert _level1(agreement) == QA_LEVEL1
     assert manual.tree.figures == ["governance"]
     assert "No escalation ladder is defined for this relationship." in manual.markdown
     assert "No staged transition applies to this relationship." in manual.markdown
@@ -276,3 +279,16 @@ def test_missing_optional_blocks_degrade_to_plain_statements(tmp_path: Path) -> 
     assert "This manual uses no term that needs a definition" in manual.markdown
     assert "immediately" in agreement.tree.targets["clause-urgent"].title
     assert "transfers none of its obligations" in agreement.tree.targets["clause-transfer-none"].title
+
+
+def test_quality_agreement_defines_only_the_terms_it_uses_and_names_roles_in_full(example) -> None:
+    context, docs = example
+    agreement, manual = docs["quality-agreement"].markdown, docs["operating-manual"].markdown
+    defined = re.findall(r"^§ \*\*(.+?)\*\*", agreement, re.M)
+    assert defined and "Serious breach" in defined
+    assert "Lean outsourcing model" not in defined and "| Lean outsourcing model |" in manual
+    for role in context.roles:
+        if role.short_title and role.short_title not in role.title:
+            assert role.short_title not in agreement, role.short_title
+    history = _table_rows(agreement, "tbl-qa-revision-history")
+    assert [row[0] for row in history] == [revision.version for revision in context.pairing.control.history]
