@@ -134,9 +134,10 @@ def plan(checked: CheckResult, pairings: list[str], options: BuildOptions, previ
     old = {entry.get("path"): entry for entry in previous.get("outputs", []) if isinstance(entry, dict)}
     jobs, current = [], []
     templates: dict[tuple[str, str], list[Input]] = {}  # the same for every pairing
+    hashed: dict[str, Input] = {}  # content files shared by several pairings are hashed once
     for pairing_id in pairings:
         context = checked.contexts[pairing_id]
-        sources = content_inputs(context.sources, options.content)
+        sources = content_inputs(context.sources, options.content, hashed)
         for document_id in context.pairing.documents:
             job = Job(pairing_id, document_id, [], {})
             for output_format in options.formats:
@@ -295,8 +296,11 @@ def _finish(options: BuildOptions, checked: CheckResult, previous: dict, entries
             result: BuildResult) -> None:
     """Write the manifest; report (and with --clean remove) outputs the content no longer has."""
     kept = _entries_not_rebuilt(previous, entries, checked, options)
-    text = manifest_text(entries + kept, options.recorded()).encode("utf-8")
-    _guard(result, options.out / MANIFEST_NAME, lambda: write_atomically(options.out / MANIFEST_NAME, text))
+    outputs = sorted(entries + kept, key=lambda entry: entry["path"])
+    unchanged = outputs == previous.get("outputs") and previous.get("options") == options.recorded()
+    if not unchanged or not (options.out / MANIFEST_NAME).is_file():  # a no-op build rewrites nothing
+        text = manifest_text(outputs, options.recorded()).encode("utf-8")
+        _guard(result, options.out / MANIFEST_NAME, lambda: write_atomically(options.out / MANIFEST_NAME, text))
     live = {(p, d) for p, c in checked.contexts.items() for d in c.pairing.documents}
     result.stale = stale_outputs(options.out, live, DOCUMENT_IDS, FORMATS)
     if options.clean:

@@ -61,14 +61,20 @@ def template_inputs(document_id: str, output_format: str, user_dir: Path | None)
     return [Input(label, sha256_file(path)) for name in names for label, path in _template_files(name, user_dir)]
 
 
-def content_inputs(sources: dict[tuple[str, str], str], content_dir: Path) -> list[Input]:
-    """The content files a pairing's documents are composed from, named relative to the content folder."""
+def content_inputs(sources: dict[tuple[str, str], str], content_dir: Path,
+                   known: dict[str, Input] | None = None) -> list[Input]:
+    """The content files a pairing's documents are composed from, named relative to the content folder.
+
+    ``known`` carries inputs already hashed for other pairings of the same build."""
+    known = {} if known is None else known
     root = os.path.abspath(content_dir)
     inputs = []
     for shown in sorted(set(sources.values())):
-        relative = os.path.relpath(os.path.abspath(shown), root)
-        name = Path(relative).as_posix() if not relative.startswith("..") else Path(shown).as_posix()
-        inputs.append(Input(f"{content_dir.name}/{name}", sha256_file(Path(shown))))
+        if shown not in known:
+            relative = os.path.relpath(os.path.abspath(shown), root)
+            name = Path(relative).as_posix() if not relative.startswith("..") else Path(shown).as_posix()
+            known[shown] = Input(f"{content_dir.name}/{name}", sha256_file(Path(shown)))
+        inputs.append(known[shown])
     return inputs
 
 
