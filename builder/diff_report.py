@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Any
+from typing import Any, Callable
 
 from builder.diff_analysis import BlockChange, DiffReport, DocumentReport
 from builder.field_diff import ARROW, FieldChange
@@ -64,18 +65,48 @@ def word_diff(old: str, new: str, deleted: tuple[str, str], inserted: tuple[str,
     return " ".join(pieces)
 
 
+@dataclass(frozen=True)
+class FieldStyle:
+    """How one format writes a field change: templates per kind of change, and its markup."""
+
+    added: str
+    removed: str
+    reordered: str
+    reworded: str
+    changed: str
+    deleted: tuple[str, str]
+    inserted: tuple[str, str]
+    path: Callable[[str], str] = lambda text: text
+    value: Callable[[str], str] = lambda text: text
+    escape: Callable[[str], str] = lambda text: text
+    limit: int = 80
+
+
+TEXT_STYLE = FieldStyle(
+    added="{path} added {new}", removed="{path} removed {old}",
+    reordered="{path} reordered {old} " + ARROW + " {new}", reworded="{path} reworded: {diff}",
+    changed="{path} {old} " + ARROW + " {new}", deleted=("[-", "-]"), inserted=("{+", "+}"),
+)
+
+
+def field_text(change: FieldChange, style: FieldStyle = TEXT_STYLE) -> str:
+    """One field change in a format's style, e.g. ``thresholds.red 95 -> 94``."""
+    old = style.value(flow(change.old, style.limit)) if change.old is not None else ""
+    new = style.value(flow(change.new, style.limit)) if change.new is not None else ""
+    path = style.path(change.dotted)
+    if change.op in ("added", "removed", "reordered"):
+        template = getattr(style, change.op)
+    elif change.is_wording:
+        diff = word_diff(change.old, change.new, style.deleted, style.inserted, escape=style.escape)
+        return style.reworded.format(path=path, diff=diff)
+    else:
+        template = style.changed
+    return template.format(path=path, old=old, new=new)
+
+
 def field_line(change: FieldChange) -> str:
     """``thresholds.red 95 -> 94``, ``definition reworded: … [-24-]{+48+} hours``."""
-    path = change.dotted
-    if change.op == "added":
-        return f"{path} added {flow(change.new)}"
-    if change.op == "removed":
-        return f"{path} removed {flow(change.old)}"
-    if change.op == "reordered":
-        return f"{path} reordered {flow(change.old)} {ARROW} {flow(change.new)}"
-    if change.is_wording:
-        return f"{path} reworded: " + word_diff(change.old, change.new, ("[-", "-]"), ("{+", "+}"))
-    return f"{path} {flow(change.old)} {ARROW} {flow(change.new)}"
+    return field_text(change, TEXT_STYLE)
 
 
 def _affects_text(change: BlockChange) -> str:
@@ -169,17 +200,16 @@ def code(text: str) -> str:
     return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
+MARKDOWN_STYLE = FieldStyle(
+    added="{path} added: {new}", removed="{path} removed: ~~{old}~~",
+    reordered="{path} reordered: {old} → {new}", reworded="{path} reworded: {diff}",
+    changed="{path}: {old} → **{new}**", deleted=("~~", "~~"), inserted=("**", "**"),
+    path=lambda text: code(text), value=lambda text: code(text), escape=lambda text: md(text),
+)
+
+
 def _field_markdown(change: FieldChange) -> str:
-    path = code(change.dotted)
-    if change.op == "added":
-        return f"{path} added: {code(flow(change.new))}"
-    if change.op == "removed":
-        return f"{path} removed: ~~{code(flow(change.old))}~~"
-    if change.op == "reordered":
-        return f"{path} reordered: {code(flow(change.old))} → {code(flow(change.new))}"
-    if change.is_wording:
-        return f"{path} reworded: " + word_diff(change.old, change.new, ("~~", "~~"), ("**", "**"), escape=md)
-    return f"{path}: {code(flow(change.old))} → **{code(flow(change.new))}**"
+    return field_text(change, MARKDOWN_STYLE)
 
 
 def _side_markdown(side: ContentSide) -> str:

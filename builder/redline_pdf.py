@@ -17,7 +17,7 @@ import nh3
 from markdown.serializers import to_html_string
 from markupsafe import Markup
 
-from builder.diff_report import flow, word_diff
+from builder.diff_report import FieldStyle, field_text
 from builder.field_diff import ARROW, FieldChange
 from builder.redline import Redline, changed_places, classes, has_marks, mark_of
 from builder.render import SHIPPED_TEMPLATES, TemplateRenderer
@@ -91,17 +91,16 @@ def _mark_raci_cells(root: etree.Element) -> None:
 
 
 # -- summary page ------------------------------------------------------------------------------
+HTML_STYLE = FieldStyle(
+    added="{path} added: <ins>{new}</ins>", removed="{path} removed: <del>{old}</del>",
+    reordered="{path} reordered: {old} " + ARROW + " {new}", reworded="{path}: {diff}",
+    changed="{path}: <del>{old}</del> <ins>{new}</ins>", deleted=("<del>", "</del>"), inserted=("<ins>", "</ins>"),
+    path=lambda text: f"<code>{html.escape(text)}</code>", value=html.escape, escape=html.escape, limit=160,
+)
+
+
 def _field_html(change: FieldChange) -> str:
-    path = f"<code>{html.escape(change.dotted)}</code>"
-    if change.op == "added":
-        return f"{path} added: <ins>{html.escape(flow(change.new, 160))}</ins>"
-    if change.op == "removed":
-        return f"{path} removed: <del>{html.escape(flow(change.old, 160))}</del>"
-    if change.op == "reordered":
-        return f"{path} reordered: {html.escape(flow(change.old, 160))} {ARROW} {html.escape(flow(change.new, 160))}"
-    if change.is_wording:
-        return f"{path}: " + word_diff(change.old, change.new, ("<del>", "</del>"), ("<ins>", "</ins>"), escape=html.escape)
-    return f"{path}: <del>{html.escape(flow(change.old, 160))}</del> <ins>{html.escape(flow(change.new, 160))}</ins>"
+    return field_text(change, HTML_STYLE)
 
 
 def _side_html(side) -> str:
