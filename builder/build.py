@@ -88,33 +88,34 @@ class Job:
     entries: dict[str, dict]  # format -> manifest entry without size/sha256
 
 
-def render_format(document, output_format: str, renderer: TemplateRenderer, figures: dict) -> bytes:
-    """The bytes of one document in one format (each writer is imported only when needed)."""
-    if output_format == "md":
-        return document.markdown.encode("utf-8")
-    if output_format == "html":
-        from builder.writers.html import page_html
-
-        return page_html(document, figures, renderer).encode("utf-8")
-    if output_format == "pdf":
-        from builder.writers.pdf import pdf_bytes
-
-        return pdf_bytes(document, figures, renderer)
-    if output_format == "docx":
-        from builder.writers.docx import docx_bytes
-
-        return docx_bytes(document, figures, renderer)
-    raise ValueError(f"unknown format {output_format}")
-
-
 def build_document(context, document_id: str, formats: list[str], renderer: TemplateRenderer) -> dict[str, bytes]:
-    """Assemble one document and render the requested formats, in memory."""
+    """Assemble one document and render the requested formats, in memory.
+
+    Each writer is imported only when a format needs it; the HTML page is rendered once for
+    both the html and the pdf format."""
     from builder.figures import draw_figures
 
     document = assemble_document(context, document_id, renderer)
     needs_figures = any(f in ("pdf", "docx", "html") for f in formats)
     figures = draw_figures(context, document.tree.figures) if needs_figures else {}
-    return {fmt: render_format(document, fmt, renderer, figures) for fmt in formats}
+    files: dict[str, bytes] = {}
+    if "md" in formats:
+        files["md"] = document.markdown.encode("utf-8")
+    if "html" in formats or "pdf" in formats:
+        from builder.writers.html import page_html
+
+        html = page_html(document, figures, renderer)
+        if "html" in formats:
+            files["html"] = html.encode("utf-8")
+        if "pdf" in formats:
+            from builder.writers.pdf import layout_pdf
+
+            files["pdf"] = layout_pdf(html, document, renderer)
+    if "docx" in formats:
+        from builder.writers.docx import docx_bytes
+
+        files["docx"] = docx_bytes(document, figures, renderer)
+    return {fmt: files[fmt] for fmt in formats}
 
 
 def select_pairings(options: BuildOptions, available: list[str], diagnostics: Diagnostics) -> list[str]:

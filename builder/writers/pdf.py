@@ -60,7 +60,11 @@ class TemplateAssetFetcher(URLFetcher):
 
 def pdf_bytes(document: Document, figures: dict[str, Figure], renderer: TemplateRenderer) -> bytes:
     """Lay out the document and return the PDF, with a reproducible file identifier."""
-    html = page_html(document, figures, renderer)
+    return layout_pdf(page_html(document, figures, renderer), document, renderer)
+
+
+def layout_pdf(html: str, document: Document, renderer: TemplateRenderer) -> bytes:
+    """Lay out an already rendered page (the same HTML the html format writes) as a PDF."""
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
