@@ -172,7 +172,7 @@ class RedlineDocxWriter(DocxWriter):
         targets = self.source.tree.targets
         if element is None or (not has_marks(element) and (anchor or "") in targets):
             return super().caption(label, element, anchor)
-        paragraph = self.docx.add_paragraph(style="Caption")
+        paragraph = self.paragraph("Caption")
         label_span = next((c for c in element if c.tag == "span" and "label" in (c.get("class") or "")), None)
         target = targets.get(anchor or "")
         number = target.number if target else ((label_span.text or "").split()[-1:] or [""])[0] if label_span is not None else ""

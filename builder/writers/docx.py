@@ -44,6 +44,8 @@ class DocxWriter:
         self.heading_numbers = ooxml.add_clause_numbering(self.docx)
         self.bookmarks = {anchor: ooxml.make_bookmark_name(anchor) for anchor in document.tree.targets}
         self.started_body = False
+        self.style_ids: dict[str, str] = {}
+        self.bookmark_count = 0
 
     # -- document frame ---------------------------------------------------------------------
     def write(self, target: Path | io.BytesIO) -> None:
@@ -74,17 +76,17 @@ class DocxWriter:
 
     def cover(self) -> None:
         meta = self.source.meta
-        self.docx.add_paragraph("Clinical outsourcing", style="Cover Meta")
-        self.docx.add_paragraph(meta.title, style="Cover Title")
-        self.docx.add_paragraph(meta.pairing_title, style="Subtitle")
-        self.docx.add_paragraph(f"Sponsor: {meta.sponsor}    Provider: {meta.provider}", style="Cover Meta")
+        self.paragraph("Cover Meta", "Clinical outsourcing")
+        self.paragraph("Cover Title", meta.title)
+        self.paragraph("Subtitle", meta.pairing_title)
+        self.paragraph("Cover Meta", f"Sponsor: {meta.sponsor}    Provider: {meta.provider}")
         table = self.docx.add_table(rows=0, cols=2, style="Playbook Table")
         ooxml.set_table_look(table, first_row=False, first_column=True)
         for label, value in meta.cover_rows:
             cells = table.add_row().cells
             cells[0].text, cells[1].text = label, value
             cells[0].paragraphs[0].runs[0].bold = True
-        self.docx.add_paragraph(meta.confidentiality, style="Cover Meta")
+        self.paragraph("Cover Meta", meta.confidentiality)
         self.page_break()
 
     def contents(self) -> None:
@@ -110,7 +112,7 @@ class DocxWriter:
         elif tag == "p" and "clause" in classes:
             self.clause(element, int(element.get("data-level", "2")))
         elif tag == "p":
-            self.inline(self.docx.add_paragraph(style="Normal"), element)
+            self.inline(self.paragraph("Normal"), element)
         elif tag in ("ul", "ol"):
             self.list(element, tag == "ol", 0)
         elif tag == "table":
@@ -121,9 +123,17 @@ class DocxWriter:
             for child in element:
                 self.block(child)
             if element.text and element.text.strip():
-                self.docx.add_paragraph(element.text.strip(), style="Quote")
+                self.paragraph("Quote", element.text.strip())
         elif tag == "pre":
-            self.docx.add_paragraph(element_text(element), style="Normal")
+            self.paragraph("Normal", element_text(element))
+
+    def paragraph(self, style: str, text: str = "") -> Paragraph:
+        """A new body paragraph in a named style (style ids are looked up once, not per paragraph)."""
+        if style not in self.style_ids:
+            self.style_ids[style] = self.docx.styles[style].style_id
+        paragraph = self.docx.add_paragraph(text)
+        paragraph._p.style = self.style_ids[style]
+        return paragraph
 
     def keep_last_paragraph_with_next(self) -> None:
         body = self.docx.element.body
@@ -132,7 +142,7 @@ class DocxWriter:
             Paragraph(last, self.docx._body).paragraph_format.keep_with_next = True
 
     def heading(self, element: etree.Element, level: int) -> None:
-        paragraph = self.docx.add_paragraph(style=f"Heading {level}")
+        paragraph = self.paragraph(f"Heading {level}")
         if level == 1 and self.source.meta.chapter_breaks and self.started_body:
             paragraph.paragraph_format.page_break_before = True
         self.started_body = True
@@ -142,34 +152,35 @@ class DocxWriter:
         self.bookmark(paragraph, element.get("id"))
 
     def clause(self, element: etree.Element, level: int) -> None:
-        paragraph = self.docx.add_paragraph(style=f"Clause {level}")
+        paragraph = self.paragraph(f"Clause {level}")
         self.inline(paragraph, element)
         ooxml.set_paragraph_numbering(paragraph, self.heading_numbers, level - 1)
         self.bookmark(paragraph, element.get("id"))
 
     def bookmark(self, paragraph: Paragraph, anchor: str | None) -> None:
         if anchor and anchor in self.bookmarks:
-            ooxml.add_bookmark(paragraph, self.bookmarks[anchor])
+            ooxml.add_bookmark(paragraph, self.bookmarks[anchor], self.bookmark_count)
+            self.bookmark_count += 1
 
     def list(self, element: etree.Element, ordered: bool, level: int) -> None:
         num_id = ooxml.add_list_numbering(self.docx, ordered)
         style = "List Number" if ordered else "List Bullet"
         for item in element.findall("li"):
-            paragraph = self.docx.add_paragraph(style=style)
+            paragraph = self.paragraph(style)
             ooxml.set_paragraph_numbering(paragraph, num_id, level)
             nested = [child for child in item if child.tag in ("ul", "ol")]
             paragraphs = [child for child in item if child.tag == "p"]
             if paragraphs:
                 self.inline(paragraph, paragraphs[0])
                 for extra in paragraphs[1:]:
-                    self.inline(self.docx.add_paragraph(style="List Continue"), extra)
+                    self.inline(self.paragraph("List Continue"), extra)
             else:
                 self.inline(paragraph, item, stop_at={"ul", "ol"})
             for child in nested:
                 self.list(child, child.tag == "ol", min(level + 1, 8))
 
     def caption(self, label: str, element: etree.Element | None, anchor: str | None) -> Paragraph:
-        paragraph = self.docx.add_paragraph(style="Caption")
+        paragraph = self.paragraph("Caption")
         target = self.source.tree.targets.get(anchor or "")
         number = target.number if target else ""
         paragraph.add_run(f"{label} ")
@@ -216,7 +227,7 @@ class DocxWriter:
         self._fit_columns(table, classes)
         if "signatures" in classes:
             self.keep_signatures_together(table)
-        self.docx.add_paragraph(style="Normal")
+        self.paragraph("Normal")
 
     @staticmethod
     def keep_signatures_together(table: Table) -> None:
@@ -264,7 +275,7 @@ class DocxWriter:
         figure = self.figures.get(name)
         if figure is None:
             return
-        paragraph = self.docx.add_paragraph(style="Normal")
+        paragraph = self.paragraph("Normal")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = True
         width = min(figure.width_inches, TEXT_WIDTH_INCHES)

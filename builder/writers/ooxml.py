@@ -157,18 +157,21 @@ def make_bookmark_name(key: str, prefix: str = "_Ref") -> str:
     return name
 
 
-def add_bookmark(paragraph: Paragraph, name: str) -> None:
+def add_bookmark(paragraph: Paragraph, name: str, bookmark_id: int | None = None) -> None:
     """Bookmark the whole of `paragraph`; call it after the paragraph's runs are added.
 
-    w:id = highest id in the part + 1 (deterministic). ValueError if invalid/duplicate.
+    w:id = `bookmark_id` when the caller numbers its bookmarks itself (fast), else the highest
+    id in the part + 1 (deterministic). ValueError if invalid/duplicate.
     """
     if not _BOOKMARK_NAME.fullmatch(name):
         raise ValueError(f"invalid bookmark name {name!r} (letters, digits, _; max 40)")
-    root = paragraph.part.element
-    if root.xpath(f'//w:bookmarkStart[@w:name="{name}"]'):
-        raise ValueError(f"duplicate bookmark name {name!r}")
-    ids = [int(v) for v in root.xpath("//w:bookmarkStart/@w:id")]
-    bookmark_id = str(max(ids, default=-1) + 1)
+    if bookmark_id is None:
+        root = paragraph.part.element
+        if root.xpath(f'//w:bookmarkStart[@w:name="{name}"]'):
+            raise ValueError(f"duplicate bookmark name {name!r}")
+        ids = [int(v) for v in root.xpath("//w:bookmarkStart/@w:id")]
+        bookmark_id = max(ids, default=-1) + 1
+    bookmark_id = str(bookmark_id)
     start = OxmlElement("w:bookmarkStart", {qn("w:id"): bookmark_id, qn("w:name"): name})
     _insert_after_ppr(paragraph, start)
     paragraph._p.append(OxmlElement("w:bookmarkEnd", {qn("w:id"): bookmark_id}))
