@@ -101,6 +101,11 @@ def build_document(context, document_id: str, formats: list[str], renderer: Temp
     files: dict[str, bytes] = {}
     if "md" in formats:
         files["md"] = document.markdown.encode("utf-8")
+    if "docx" in formats:
+        from builder.writers.docx import docx_bytes
+
+        files["docx"] = docx_bytes(document, figures, renderer)
+        gc.collect()  # free the Word object tree before the PDF layout, the biggest step
     if "html" in formats or "pdf" in formats:
         from builder.writers.html import page_html
 
@@ -111,10 +116,6 @@ def build_document(context, document_id: str, formats: list[str], renderer: Temp
             from builder.writers.pdf import layout_pdf
 
             files["pdf"] = layout_pdf(html, document, renderer)
-    if "docx" in formats:
-        from builder.writers.docx import docx_bytes
-
-        files["docx"] = docx_bytes(document, figures, renderer)
     return {fmt: files[fmt] for fmt in formats}
 
 
