@@ -8,7 +8,6 @@ Run: python benchmarks/build.py   (needs the dev extra: pip install '.[dev]')
 
 from __future__ import annotations
 
-import resource
 import subprocess
 import sys
 import tempfile
@@ -69,13 +68,14 @@ def main() -> None:
         out = Path(tmp) / "pandoc.docx"
         pandoc_s = best_of(3, lambda: pypandoc.convert_text(document.markdown, "docx", format="markdown",
                                                              outputfile=str(out)))
-        script = (
-            "import sys\nfrom builder.cli import main\n"
-            f"main(['build', '--content', {str(content)!r}, '--out', {str(Path(tmp) / 'out')!r}, "
+        script = (  # the build process reports its own peak (pandoc, run above, is a child too)
+            "import resource, sys\nfrom builder.cli import main\ntry:\n"
+            f"    main(['build', '--content', {str(content)!r}, '--out', {str(Path(tmp) / 'out')!r}, "
             f"'--pairing', {BIG_PAIRING!r}, '--jobs', '1', '--quiet'])\n"
+            "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
         )
-        subprocess.run([sys.executable, "-c", script], check=False, cwd=ROOT)
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        done = subprocess.run([sys.executable, "-c", script], check=False, cwd=ROOT, capture_output=True, text=True)
+        peak_mb = int(done.stderr.strip().splitlines()[-1]) / 1024
 
     print(f"generated Operating Manual: {pages} pages")
     print(f"PDF:  ours {ours_pdf_s:.2f} s, bare WeasyPrint on the same HTML {bare_pdf_s:.2f} s, "

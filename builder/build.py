@@ -96,8 +96,8 @@ def build_document(context, document_id: str, formats: list[str], renderer: Temp
     from builder.figures import draw_figures
 
     document = assemble_document(context, document_id, renderer)
-    needs_figures = any(f in ("pdf", "docx", "html") for f in formats)
-    figures = draw_figures(context, document.tree.figures) if needs_figures else {}
+    kinds = (("svg",) if "pdf" in formats or "html" in formats else ()) + (("png",) if "docx" in formats else ())
+    figures = draw_figures(context, document.tree.figures, kinds) if kinds else {}
     files: dict[str, bytes] = {}
     if "md" in formats:
         files["md"] = document.markdown.encode("utf-8")

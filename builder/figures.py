@@ -16,6 +16,7 @@ from builder.render import SHIPPED_TEMPLATES
 PALETTE = ["#1F4E79", "#2E75B6", "#9DC3E6", "#DEEBF7", "#F2F2F2"]
 INK = "#262626"
 FONT_FILES = ["Carlito-Regular.ttf", "Carlito-Bold.ttf"]
+KINDS = ("svg", "png")
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,14 @@ def _pyplot():
     return plt
 
 
-def _save(plt, fig, name: str, tight: bool = True) -> Figure:
+def _save(plt, fig, name: str, tight: bool = True, kinds: tuple[str, ...] = ("svg", "png")) -> Figure:
+    """The figure as SVG (for HTML and PDF) and/or PNG (for Word): only the kinds asked for."""
     svg, png = io.BytesIO(), io.BytesIO()
     bbox = "tight" if tight else None
-    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
-    fig.savefig(png, format="png", dpi=200, metadata={"Software": None}, bbox_inches=bbox)
+    if "svg" in kinds:
+        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
+    if "png" in kinds:
+        fig.savefig(png, format="png", dpi=200, metadata={"Software": None}, bbox_inches=bbox)
     width = fig.get_size_inches()[0]
     plt.close(fig)
     return Figure(name, svg.getvalue(), png.getvalue(), float(width))
@@ -73,7 +77,7 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def draw_transition(context: Context) -> Figure:
+def draw_transition(context: Context, kinds: tuple[str, ...] = KINDS) -> Figure:
     """Gantt chart of the transition: phases by oversight level, the sampling rate, milestones."""
     plt = _pyplot()
     from matplotlib.patches import Patch
@@ -123,13 +127,13 @@ def draw_transition(context: Context) -> Figure:
                                          for n, m in enumerate(plan.milestones, start=1)), 130)
     rate.set_xlabel(label, fontsize=7.5)
     fig.tight_layout()
-    return _save(plt, fig, "transition")
+    return _save(plt, fig, "transition", kinds=kinds)
 
 
 TIER_ORDER = {"executive": 0, "quality": 1, "operational": 1, "study": 2}  # quality sits beside operations
 
 
-def draw_governance(context: Context) -> Figure:
+def draw_governance(context: Context, kinds: tuple[str, ...] = KINDS) -> Figure:
     """The governance bodies by tier, with the escalation links between them."""
     plt = _pyplot()
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -175,10 +179,10 @@ def draw_governance(context: Context) -> Figure:
             axis.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, color="#7F7F7F",
                                            linewidth=0.9, connectionstyle="bar,fraction=0.12" if skips else "arc3"))
     axis.set_axis_off()
-    return _save(plt, fig, "governance", tight=False)
+    return _save(plt, fig, "governance", tight=False, kinds=kinds)
 
 
-def draw_escalation(context: Context) -> Figure:
+def draw_escalation(context: Context, kinds: tuple[str, ...] = KINDS) -> Figure:
     """The escalation ladder as rising steps, with response times; the urgent path beside it."""
     plt = _pyplot()
     from matplotlib.patches import Rectangle
@@ -212,7 +216,7 @@ def draw_escalation(context: Context) -> Figure:
                                       f"within {notice.value:g} {notice.unit.replace('-', ' ')}", 22),
                   fontsize=7.5, color="#C00000", va="center")
     axis.set_axis_off()
-    return _save(plt, fig, "escalation", tight=False)
+    return _save(plt, fig, "escalation", tight=False, kinds=kinds)
 
 
 FIGURES: dict[str, Callable[[Context], Figure]] = {
@@ -234,6 +238,6 @@ def available_figures(context: Context) -> set[str]:
     return have
 
 
-def draw_figures(context: Context, names: list[str]) -> dict[str, Figure]:
-    """Draw each named figure once."""
-    return {name: FIGURES[name](context) for name in dict.fromkeys(names)}
+def draw_figures(context: Context, names: list[str], kinds: tuple[str, ...] = KINDS) -> dict[str, Figure]:
+    """Draw each named figure once, in the kinds of image asked for ("svg", "png")."""
+    return {name: FIGURES[name](context, kinds) for name in dict.fromkeys(names)}
