@@ -8,6 +8,7 @@ Run: python benchmarks/build.py   (needs the dev extra: pip install '.[dev]')
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 import tempfile
@@ -40,11 +41,19 @@ def main() -> None:
     from builder.figures import draw_figures
     from builder.render import SHIPPED_TEMPLATES, TemplateRenderer
     from builder.writers.html import page_html
-    from builder.writers.pdf import pdf_bytes
 
     with tempfile.TemporaryDirectory() as tmp:
         content = copy_example(Path(tmp) / "content")
         add_metric_copies(content, BIG_PAIRING, copies=70)
+        script = (  # the build process reports its own peak (measured first: a child's peak
+            # on Linux starts from the parent's size at fork, and pandoc is a child too)
+            "import resource, sys\nfrom builder.cli import main\ntry:\n"
+            f"    main(['build', '--content', {str(content)!r}, '--out', {str(Path(tmp) / 'out')!r}, "
+            f"'--pairing', {BIG_PAIRING!r}, '--jobs', '1', '--quiet'])\n"
+            "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        )
+        done = subprocess.run([sys.executable, "-c", script], check=False, cwd=ROOT, capture_output=True, text=True)
+        peak_mb = int(done.stderr.strip().splitlines()[-1]) / 1024
         checked = check_content(content)
         assert checked.ok, [str(d) for d in checked.diagnostics.errors[:5]]
         context = checked.contexts[BIG_PAIRING]
@@ -57,7 +66,7 @@ def main() -> None:
             return build_document(context, DOCUMENT, ["docx"], renderer)["docx"]
 
         pdf = ours_pdf()
-        pages = len(PdfReader(__import__("io").BytesIO(pdf)).pages)
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
         document = assemble_document(context, DOCUMENT, renderer)
         html = page_html(document, draw_figures(context, document.tree.figures), renderer)
         base = str(SHIPPED_TEMPLATES) + "/"
@@ -68,14 +77,6 @@ def main() -> None:
         out = Path(tmp) / "pandoc.docx"
         pandoc_s = best_of(3, lambda: pypandoc.convert_text(document.markdown, "docx", format="markdown",
                                                              outputfile=str(out)))
-        script = (  # the build process reports its own peak (pandoc, run above, is a child too)
-            "import resource, sys\nfrom builder.cli import main\ntry:\n"
-            f"    main(['build', '--content', {str(content)!r}, '--out', {str(Path(tmp) / 'out')!r}, "
-            f"'--pairing', {BIG_PAIRING!r}, '--jobs', '1', '--quiet'])\n"
-            "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
-        )
-        done = subprocess.run([sys.executable, "-c", script], check=False, cwd=ROOT, capture_output=True, text=True)
-        peak_mb = int(done.stderr.strip().splitlines()[-1]) / 1024
 
     print(f"generated Operating Manual: {pages} pages")
     print(f"PDF:  ours {ours_pdf_s:.2f} s, bare WeasyPrint on the same HTML {bare_pdf_s:.2f} s, "
