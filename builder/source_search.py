@@ -9,7 +9,8 @@ from builder.diagnostics import Location, display_path
 from builder.render import TemplateRenderer, template_dirs
 
 
-def _find(path: Path, needle: str) -> tuple[int, int] | None:
+def find_in_file(path: Path, needle: str) -> tuple[int, int] | None:
+    """Line and column (1-based) of the first ``needle`` in a text file, or None."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -28,7 +29,7 @@ def locate_text(needle: str, context: Context, renderer: TemplateRenderer, fallb
     for folder in template_dirs(renderer.user_dir):
         files.extend((path, display_path(path)) for path in sorted(folder.rglob("*.j2")))
     for path, shown in files:
-        found = _find(path, needle)
+        found = find_in_file(path, needle)
         if found:
             return Location(shown, *found)
     return Location(fallback)

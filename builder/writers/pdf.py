@@ -21,6 +21,7 @@ from builder.diagnostics import Diagnostic, DiagnosticError, Location, display_p
 from builder.document import Document
 from builder.figures import Figure
 from builder.render import SHIPPED_TEMPLATES, TemplateRenderer, template_dirs
+from builder.source_search import find_in_file
 from builder.writers.html import page_html
 
 
@@ -81,18 +82,14 @@ def layout_pdf(html: str, document: Document, renderer: TemplateRenderer) -> byt
 
 def _refusal(url: str, renderer: TemplateRenderer) -> Diagnostic:
     """A located error for a URL the page or its stylesheet asked for but may not have."""
+    message = f"refused to fetch {url}: documents may only use their own template assets"
     name = url.rsplit("/", 1)[-1] or url
     for folder in template_dirs(renderer.user_dir):
         for path in sorted(p for p in folder.rglob("*") if p.suffix in (".css", ".html") and p.is_file()):
-            text = path.read_text(encoding="utf-8", errors="replace")
-            offset = text.find(url) if url in text else text.find(name)
-            if offset >= 0:
-                line = text.count("\n", 0, offset) + 1
-                column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-                return Diagnostic(Location(display_path(path), line, column), "error", "refused-url",
-                                  f"refused to fetch {url}: documents may only use their own template assets")
-    return Diagnostic(Location("print"), "error", "refused-url",
-                      f"refused to fetch {url}: documents may only use their own template assets")
+            found = find_in_file(path, url) or find_in_file(path, name)
+            if found:
+                return Diagnostic(Location(display_path(path), *found), "error", "refused-url", message)
+    return Diagnostic(Location("print"), "error", "refused-url", message)
 
 
 def write_pdf(document: Document, figures: dict[str, Figure], renderer: TemplateRenderer, path: Path) -> None:
