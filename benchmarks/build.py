@@ -35,11 +35,11 @@ def main() -> None:
     from pypdf import PdfReader
     from weasyprint import HTML
 
-    from builder.build import build_document
-    from builder.check import check_content
-    from builder.document import assemble_document
-    from builder.figures import draw_figures
-    from builder.render import SHIPPED_TEMPLATES, TemplateRenderer
+    from builder.engine.build import build_document
+    from builder.compose.check import check_content
+    from builder.render.assemble import assemble_document
+    from builder.render.figures import draw_figures
+    from builder.render.templates import SHIPPED_TEMPLATES, TemplateRenderer
     from builder.writers.html import page_html
 
     with tempfile.TemporaryDirectory() as tmp:

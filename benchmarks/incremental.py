@@ -21,7 +21,7 @@ def main() -> None:
     parser.add_argument("--pairings", type=int, default=100)
     parser.add_argument("--formats", default="md,html,docx,pdf")
     args = parser.parse_args()
-    from builder.build import BuildOptions, build
+    from builder.engine.build import BuildOptions, build
 
     with tempfile.TemporaryDirectory() as tmp:
         content = copy_example(Path(tmp) / "content")

@@ -19,7 +19,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--formats", default="md,html,docx,pdf")
     args = parser.parse_args()
-    from builder.build import BuildOptions, build
+    from builder.engine.build import BuildOptions, build
 
     timings = {}
     with tempfile.TemporaryDirectory() as tmp:

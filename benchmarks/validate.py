@@ -55,7 +55,7 @@ def generate(root: Path, blocks: int = 1000) -> int:
 
 
 def time_validate(content: Path, repeat: int = 3) -> float:
-    from builder.check import check_content
+    from builder.compose.check import check_content
 
     times = []
     for _ in range(repeat):

@@ -117,7 +117,7 @@ def test_internal_error_is_one_line_unless_debug(tmp_path: Path, runner, monkeyp
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("builder.check.check_references", explode)
+    monkeypatch.setattr("builder.compose.check.check_references", explode)
     result = runner.invoke(main, ["validate"])
     assert result.exit_code == 1
     assert "internal error: RuntimeError: boom" in result.output

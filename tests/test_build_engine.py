@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import BuildOptions, build
+from builder.engine.build import BuildOptions, build
 from builder.cli import main
-from builder.outputs import OutputLock
+from builder.engine.outputs import OutputLock
 from conftest import MINIMAL_FILES, write_content, write_templates
 
 SECOND_PAIRING = MINIMAL_FILES["pairings/acme-cro.yaml"].rstrip(" ").replace("id: acme-cro", "id: acme-cro-two").replace(
@@ -99,7 +99,7 @@ def test_a_failing_write_leaves_the_previous_file_and_no_temporary(project: Path
     (project / "content" / "pairings" / "acme-cro.yaml").write_text(
         (project / "content" / "pairings" / "acme-cro.yaml").read_text().replace("One CRO runs the study.", "Changed."))
 
-    import builder.outputs as outputs_module
+    import builder.engine.outputs as outputs_module
 
     monkeypatch.setattr(outputs_module.os, "fdopen", lambda fd, mode: _FailingStream(fd))
     result = build(options(project))
@@ -199,7 +199,7 @@ def test_terminal_progress_bar_counts_one_step_per_output(project: Path) -> None
 
     from rich.console import Console
 
-    from builder.progress import BuildReporter
+    from builder.cli.progress import BuildReporter
 
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=100)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from builder.cli import main
-from builder.model import KIND_MODELS
+from builder.content.model import KIND_MODELS
 
 
 def test_validate_ok_exits_zero_with_a_summary(minimal_content: Path, runner) -> None:

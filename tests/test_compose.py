@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.check import check_content
-from builder.compose import deep_merge
+from builder.compose.check import check_content
+from builder.compose.composer import deep_merge
 from conftest import MINIMAL_FILES, write_content
 
 PAIRING = MINIMAL_FILES["pairings/acme-cro.yaml"].rstrip(" ")

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from builder.diff_analysis import bump_version
-from builder.diff_command import diff
-from builder.field_diff import ItemId, diff_values
+from builder.review.analysis import bump_version
+from builder.cli.diff import diff
+from builder.review.field_diff import ItemId, diff_values
 from conftest import MINIMAL_FILES, write_content
 
 AUTHOR = ("Ann Reviewer", "ann@example.com")
@@ -191,8 +191,8 @@ def test_json_report_names_revisions_changes_and_snapshot_diffs(repo: Path) -> N
 
 def test_the_review_snapshots_own_diff_shows_the_same_change(repo: Path, tmp_path: Path) -> None:
     """`playbook build --format md` of both revisions, diffed, says what `playbook diff` says."""
-    from builder.build import BuildOptions, build
-    from builder.revisions import materialise, resolve_revision
+    from builder.engine.build import BuildOptions, build
+    from builder.review.revisions import materialise, resolve_revision
     from pathlib import PurePosixPath
 
     edit(repo, "metrics/sae.yaml", "red: 95", "red: 94")

@@ -16,10 +16,10 @@ import pytest
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from builder.build import BuildOptions, build
-from builder.check import check_content
-from builder.document import assemble_document
-from builder.render import TemplateRenderer
+from builder.engine.build import BuildOptions, build
+from builder.compose.check import check_content
+from builder.render.assemble import assemble_document
+from builder.render.templates import TemplateRenderer
 
 ROOT = Path(__file__).resolve().parent.parent
 PAIRING = "northwind-meridian-phase3-oncology"

@@ -12,9 +12,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.check import check_content
+from builder.compose.check import check_content
 from builder.diagnostics import Diagnostics
-from builder.loader import parse_blocks
+from builder.content.loader import parse_blocks
 from builder.tree import parse_document
 from conftest import MINIMAL_FILES, write_content
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from builder.diagnostics import Diagnostics
-from builder.loader import content_files, load_content, load_file, parse_blocks
+from builder.content.loader import content_files, load_content, load_file, parse_blocks
 
 
 def test_locations_of_keys_values_and_list_items(tmp_path: Path) -> None:

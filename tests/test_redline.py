@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from builder.diff_command import diff
-from builder.redline import DELETED, INSERTED, changed_places, clause_changes, merge_trees
+from builder.cli.diff import diff
+from builder.review.redline import DELETED, INSERTED, changed_places, clause_changes, merge_trees
 from builder.tree import parse_document
 from test_diff import commit, edit, git, isolated_git, make_repo  # noqa: F401 - isolated_git is an autouse fixture
 
@@ -83,10 +83,10 @@ def paragraph_texts(docx: bytes, mode: str = "accept") -> list[str]:
 
 def plain_docx(content: Path, templates: Path, document: str) -> bytes:
     """The DOCX a normal build writes for a content folder."""
-    from builder.check import check_content
-    from builder.document import assemble_document
-    from builder.figures import draw_figures
-    from builder.render import TemplateRenderer
+    from builder.compose.check import check_content
+    from builder.render.assemble import assemble_document
+    from builder.render.figures import draw_figures
+    from builder.render.templates import TemplateRenderer
     from builder.writers.docx import docx_bytes
 
     renderer = TemplateRenderer(templates)
@@ -142,7 +142,7 @@ def test_redline_docx_has_native_tracked_changes_by_the_commit_author(changed_re
 def test_accepting_all_gives_the_new_document_and_rejecting_all_the_old(changed_repo: Path, tmp_path: Path) -> None:
     from pathlib import PurePosixPath
 
-    from builder.revisions import materialise, resolve_revision
+    from builder.review.revisions import materialise, resolve_revision
 
     redline("HEAD~1", "HEAD")
     old = materialise(changed_repo, resolve_revision(changed_repo, "HEAD~1"), PurePosixPath("content"), tmp_path / "old")
@@ -176,9 +176,9 @@ def test_working_tree_redline_is_by_playbook_builder_on_the_effective_date(chang
 def test_redline_pdf_opens_with_a_summary_page_then_marks_the_changes(changed_repo: Path) -> None:
     from pypdf import PdfReader
 
-    from builder.redline import build_redline, redline_author
-    from builder.redline_pdf import redline_page_html
-    from builder.render import TemplateRenderer
+    from builder.review.redline import build_redline, redline_author
+    from builder.review.redline_pdf import redline_page_html
+    from builder.render.templates import TemplateRenderer
 
     redline("HEAD~1", "HEAD")
     pages = PdfReader(changed_repo / "rl" / "acme-cro" / "quality-agreement.redline.pdf").pages
@@ -191,9 +191,9 @@ def test_redline_pdf_opens_with_a_summary_page_then_marks_the_changes(changed_re
     body = " ".join(" ".join(p.extract_text().split()) for p in pages[1:])
     assert "is 95 94 percent" in body  # deleted then inserted, both shown
     # the HTML the PDF is laid out from: colour plus underline / strike-through
-    from builder.check import check_content
-    from builder.diff_analysis import analyse
-    from builder.revisions import folder_side, revision_side
+    from builder.compose.check import check_content
+    from builder.review.analysis import analyse
+    from builder.review.revisions import folder_side, revision_side
 
     side_old = revision_side(changed_repo, "HEAD~1", Path("content"), changed_repo.parent / "old")
     side_new = folder_side(Path("content"))
@@ -226,13 +226,13 @@ def test_libreoffice_converts_the_redline_docx(changed_repo: Path, tmp_path: Pat
 
 def test_real_example_content_redline(tmp_path: Path, monkeypatch) -> None:
     """The shipped example library: a threshold change traced to the pairings, a clean Word redline."""
-    from builder.check import check_content
-    from builder.diff_analysis import analyse
-    from builder.diff_report import render_text
-    from builder.redline import build_redline, redline_author
-    from builder.redline_docx import redline_docx_bytes
-    from builder.render import TemplateRenderer
-    from builder.revisions import folder_side, revision_side
+    from builder.compose.check import check_content
+    from builder.review.analysis import analyse
+    from builder.review.report import render_text
+    from builder.review.redline import build_redline, redline_author
+    from builder.review.redline_docx import redline_docx_bytes
+    from builder.render.templates import TemplateRenderer
+    from builder.review.revisions import folder_side, revision_side
 
     examples = Path(__file__).resolve().parent.parent / "content"
     repo = tmp_path / "repo"

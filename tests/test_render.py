@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from builder.render import TemplateRenderer, block, inline, long_date, number, one_sentence_per_line
+from builder.render.templates import TemplateRenderer, block, inline, long_date, number, one_sentence_per_line
 from builder.tree import parse_document
 from builder.tree.document_tree import element_text
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from builder.check import check_content
-from builder.compose import Context
-from builder.document import Document, assemble_document
-from builder.render import TemplateRenderer
+from builder.compose.check import check_content
+from builder.compose.composer import Context
+from builder.render.assemble import Document, assemble_document
+from builder.render.templates import TemplateRenderer
 from conftest import MINIMAL_FILES, write_content
 
 EXAMPLE_CONTENT = Path(__file__).resolve().parents[1] / "content"

@@ -18,9 +18,9 @@ from docx.shared import Inches, Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from builder.document import Document
-from builder.figures import Figure
-from builder.render import TemplateRenderer, find_template_file
+from builder.render.assemble import Document
+from builder.render.figures import Figure
+from builder.render.templates import TemplateRenderer, find_template_file
 from builder.tree.document_tree import element_text
 from builder.writers import ooxml
 

@@ -11,9 +11,9 @@ import nh3
 from markupsafe import Markup
 from markdown.serializers import to_html_string
 
-from builder.document import Document
-from builder.figures import Figure
-from builder.render import TemplateRenderer
+from builder.render.assemble import Document
+from builder.render.figures import Figure
+from builder.render.templates import TemplateRenderer
 
 ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "p", "span", "strong", "em", "b", "i", "code", "pre", "br", "hr",

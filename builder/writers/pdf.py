@@ -18,10 +18,10 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from builder.diagnostics import Diagnostic, DiagnosticError, Location, display_path
 
-from builder.document import Document
-from builder.figures import Figure
-from builder.render import SHIPPED_TEMPLATES, TemplateRenderer, template_dirs
-from builder.source_search import find_in_file
+from builder.render.assemble import Document
+from builder.render.figures import Figure
+from builder.render.templates import SHIPPED_TEMPLATES, TemplateRenderer, template_dirs
+from builder.render.source_search import find_in_file
 from builder.writers.html import page_html
 
 

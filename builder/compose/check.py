@@ -1,0 +1,46 @@
+"""The whole check of a content folder: load, validate, resolve references, compose pairings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder.compose.composer import Context, compose_pairing, party_lookup
+from builder.diagnostics import Diagnostics, Location, display_path
+from builder.content.library import Library, build_library
+from builder.content.loader import load_content
+from builder.content.references import check_references
+from builder.content.rules import check_block
+
+
+@dataclass
+class CheckResult:
+    """The library, the composed pairings and every diagnostic found on the way."""
+
+    library: Library
+    contexts: dict[str, Context] = field(default_factory=dict)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+    @property
+    def ok(self) -> bool:
+        return self.diagnostics.ok
+
+
+def check_content(content_dir: Path, pairings: list[str] | None = None) -> CheckResult:
+    """Check a content folder and compose its pairings (all, or those named)."""
+    diagnostics = Diagnostics()
+    sources = load_content(content_dir, diagnostics)
+    library = build_library(sources, diagnostics)
+    check_references(library, diagnostics)
+    party_of = party_lookup(library)
+    for entry in library.all():
+        check_block(entry.block, entry.source, diagnostics, party_of)
+    result = CheckResult(library, diagnostics=diagnostics)
+    for pairing_id in pairings if pairings is not None else library.ids("pairing"):
+        context = compose_pairing(library, pairing_id, diagnostics)
+        if context is not None:
+            result.contexts[pairing_id] = context
+    if not library.ids("pairing") and library.files:
+        diagnostics.warning(Location(display_path(content_dir)), "no-pairing",
+                            "the content defines no pairing, so there is nothing to build")
+    return result

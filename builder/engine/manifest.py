@@ -1,0 +1,114 @@
+"""The build manifest: what each output was made from, for reviewers and incremental builds."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from builder import __version__
+from builder.render.templates import template_dirs
+
+MANIFEST_NAME = "manifest.json"
+
+# Template files each format depends on, besides the document's own folder and partials/.
+FORMAT_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "md": (),
+    "html": ("html/page.html", "print.css"),
+    "pdf": ("html/page.html", "print.css", "fonts"),
+    "docx": ("reference.docx",),
+}
+
+
+def sha256_file(path: Path) -> str:
+    """The sha256 of a file's bytes (cached while the file's size and time are unchanged)."""
+    stat = path.stat()
+    return _sha256_cached(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8192)
+def _sha256_cached(path: str, size: int, mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Input:
+    """A file an output was built from."""
+
+    path: str
+    sha256: str
+
+
+def _template_files(name: str, user_dir: Path | None) -> list[tuple[str, Path]]:
+    """Files under template ``name`` (a file or a folder), a user's override winning per file."""
+    found: dict[str, tuple[str, Path]] = {}
+    for folder in reversed(template_dirs(user_dir)):
+        base = folder / name
+        paths = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base] if base.is_file() else []
+        label = "templates" if folder == template_dirs(None)[0] else folder.as_posix()
+        for path in paths:
+            relative = path.relative_to(folder).as_posix()
+            found[relative] = (f"{label}/{relative}", path)
+    return [found[key] for key in sorted(found)]
+
+
+def template_inputs(document_id: str, output_format: str, user_dir: Path | None) -> list[Input]:
+    """The template files one document in one format is rendered from."""
+    names = (document_id, "partials", *FORMAT_TEMPLATES[output_format])
+    return [Input(label, sha256_file(path)) for name in names for label, path in _template_files(name, user_dir)]
+
+
+def content_inputs(sources: dict[tuple[str, str], str], content_dir: Path,
+                   known: dict[str, Input] | None = None) -> list[Input]:
+    """The content files a pairing's documents are composed from, named relative to the content folder.
+
+    ``known`` carries inputs already hashed for other pairings of the same build."""
+    known = {} if known is None else known
+    root = os.path.abspath(content_dir)
+    inputs = []
+    for shown in sorted(set(sources.values())):
+        if shown not in known:
+            relative = os.path.relpath(os.path.abspath(shown), root)
+            name = Path(relative).as_posix() if not relative.startswith("..") else Path(shown).as_posix()
+            known[shown] = Input(f"{content_dir.name}/{name}", sha256_file(Path(shown)))
+        inputs.append(known[shown])
+    return inputs
+
+
+@functools.cache
+def builder_fingerprint() -> str:
+    """The builder's version and a hash of its own code, so a changed builder rebuilds everything."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
+def build_key(inputs: list[Input], options: dict) -> str:
+    """One hash of everything an output depends on: inputs, builder version, options."""
+    payload = json.dumps({"builder": builder_fingerprint(), "options": options,
+                          "inputs": [[i.path, i.sha256] for i in inputs]}, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def read_manifest(out_dir: Path) -> dict:
+    """The previous manifest, or an empty one when there is none (or it is unreadable)."""
+    try:
+        data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"outputs": []}
+    return data if isinstance(data, dict) and isinstance(data.get("outputs"), list) else {"outputs": []}
+
+
+def manifest_text(entries: list[dict], options: dict) -> str:
+    """The manifest as sorted, stable JSON."""
+    manifest = {
+        "builder": {"name": "playbook-builder", "version": __version__, "fingerprint": builder_fingerprint()},
+        "options": options,
+        "outputs": sorted(entries, key=lambda e: e["path"]),
+    }
+    return json.dumps(manifest, indent=2, sort_keys=True) + "\n"

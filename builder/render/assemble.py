@@ -1,0 +1,165 @@
+"""Assemble one document of a pairing: metadata, the rendered Markdown, and its numbered tree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from builder.compose.composer import Context
+from builder.diagnostics import DiagnosticError
+from builder.render.templates import TemplateRenderer, long_date
+from builder.tree import DocumentTree, parse_document
+from builder.diagnostics import Diagnostic, suggest
+from builder.render.figures import FIGURES, available_figures
+from builder.render.source_search import locate_text
+
+DOCUMENT_TITLES = {
+    "operating-manual": "Operating Manual",
+    "quality-agreement": "Quality Agreement",
+}
+STATUS_LABELS = {"draft": "Draft", "in-review": "In review", "approved": "Approved", "superseded": "Superseded"}
+MODEL_LABELS = {
+    "full-service": "full-service outsourcing",
+    "functional": "functional service provision",
+    "hybrid": "hybrid outsourcing",
+    "specialty": "specialty services",
+    "contractor": "independent contractor services",
+}
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What a document says about itself: title, parties, control data, print settings."""
+
+    document_id: str
+    pairing_id: str
+    title: str
+    pairing_title: str
+    sponsor: str
+    provider: str
+    version: str
+    status: str
+    status_label: str
+    effective_date: dt.date
+    effective: str
+    owner: str
+    author: str
+    subject: str
+    keywords: str
+    page_size: str
+    master_agreement: str
+    lang: str = "en"
+    confidentiality: str = "Confidential"
+    watermark: str = ""
+    toc_depth: int = 2
+    chapter_breaks: bool = False  # each top-level section starts a new page
+    cover_rows: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class Document:
+    """One document ready for the writers: metadata, review snapshot and tree."""
+
+    meta: DocumentMeta
+    markdown: str
+    tree: DocumentTree
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def document_meta(context: Context, document_id: str) -> DocumentMeta:
+    """The metadata of one document of a pairing."""
+    pairing = context.pairing
+    control = pairing.control
+    title = DOCUMENT_TITLES[document_id]
+    owner = context.role(control.owner).title if any(r.id == control.owner for r in context.roles) else control.owner
+    sponsor, provider = context.sponsor.title, context.provider.title
+    approvers = "; ".join(context.role(a).title for a in control.approvers if any(r.id == a for r in context.roles))
+    rows = (
+        ("Document", title),
+        ("Sponsor", context.sponsor.legal_name),
+        ("Provider", context.provider.legal_name),
+        ("Programme", pairing.scope.programme),
+        ("Outsourcing model", MODEL_LABELS[pairing.model].capitalize()),
+        ("Version", control.version),
+        ("Status", STATUS_LABELS[control.status]),
+        ("Effective date", long_date(control.effective)),
+        ("Review cycle", f"Every {control.review_cycle_months} months"),
+        ("Document owner", owner),
+        ("Approvers", approvers),
+        ("Master agreement", pairing.master_agreement),
+    )
+    return DocumentMeta(
+        document_id=document_id,
+        pairing_id=pairing.id,
+        title=title,
+        pairing_title=pairing.title,
+        sponsor=sponsor,
+        provider=provider,
+        version=control.version,
+        status=control.status,
+        status_label=STATUS_LABELS[control.status],
+        effective_date=control.effective,
+        effective=long_date(control.effective),
+        owner=owner,
+        author=context.sponsor.legal_name,
+        subject=f"{title} between {context.sponsor.legal_name} and {context.provider.legal_name}: "
+                f"{pairing.scope.programme}",
+        keywords=", ".join([title, sponsor, provider, pairing.scope.programme, MODEL_LABELS[pairing.model],
+                            "clinical outsourcing"]),
+        page_size=pairing.page_size,
+        master_agreement=pairing.master_agreement,
+        watermark="" if control.status == "approved" else STATUS_LABELS[control.status].upper(),
+        toc_depth=2 if document_id == "operating-manual" else 1,
+        chapter_breaks=document_id == "operating-manual",
+        cover_rows=rows,
+    )
+
+
+def assemble_document(context: Context, document_id: str, renderer: TemplateRenderer) -> Document:
+    """Render the document's template and parse it into its numbered tree."""
+    meta = document_meta(context, document_id)
+    markdown_text = renderer.render(f"{document_id}/document.md.j2", ctx=context, meta=meta)
+    markdown_text = "\n".join(line.rstrip() for line in markdown_text.splitlines()).strip() + "\n"
+    heading_kind = "clause" if document_id == "quality-agreement" else "section"
+    tree = parse_document(markdown_text, heading_kind)
+    problems = _tree_problems(tree, context, renderer, document_id)
+    if problems:
+        raise DiagnosticError(problems)
+    return Document(meta=meta, markdown=markdown_text, tree=tree, sources=dict(context.sources))
+
+
+def _allowed_url(url: str, what: str) -> bool:
+    """Images come only from the builder's figures; links stay in the document or go to the web."""
+    if what == "image":
+        return url.startswith("figure:")
+    return url.startswith(("#", "https://", "http://", "mailto:"))
+
+
+def _tree_problems(tree: DocumentTree, context: Context, renderer: TemplateRenderer, document_id: str) -> list[Diagnostic]:
+    """Cross-references to nothing and figures that cannot be drawn, located at their source."""
+    fallback = f"{document_id} of pairing {context.pairing.id}"
+    problems = []
+    for ref in dict.fromkeys(tree.unresolved):
+        problems.append(Diagnostic(
+            locate_text(f"[@{ref}]", context, renderer, fallback), "error", "unknown-xref",
+            f"cross-reference [@{ref}] points to nothing in the {document_id}{suggest(ref, tree.targets)}",
+        ))
+    for element in tree.root.iter():
+        url, what = (element.get("src"), "image") if element.tag == "img" else (element.get("href"), "link")
+        if url is None or element.tag not in ("img", "a") or _allowed_url(url, what):
+            continue
+        allowed = "only the builder's own figures (figure:name)" if what == "image" else \
+            "links within the document (#id) or to http(s) and mailto addresses"
+        problems.append(Diagnostic(locate_text(url, context, renderer, fallback), "error", "refused-url",
+                                   f"{what} '{url[:80]}' is refused: documents may use {allowed}"))
+    drawable = available_figures(context)
+    for name in dict.fromkeys(tree.figures):
+        if name not in FIGURES:
+            message = f"unknown figure 'figure:{name}'{suggest(name, FIGURES)}; figures are: {', '.join(FIGURES)}"
+        elif name not in drawable:
+            message = f"figure 'figure:{name}' needs content that pairing '{context.pairing.id}' does not include"
+        else:
+            continue
+        problems.append(Diagnostic(locate_text(f"figure:{name}", context, renderer, fallback),
+                                   "error", "unknown-figure", message))
+    return problems
