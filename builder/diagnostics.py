@@ -112,3 +112,17 @@ def display_path(path: Path, root: Path | None = None) -> str:
         except ValueError:
             continue
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in shown)
+
+
+def find_in_file(path: Path, needle: str) -> tuple[int, int] | None:
+    """Line and column (1-based) of the first ``needle`` in a text file, or None."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    offset = text.find(needle)
+    if offset < 0:
+        return None
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column

@@ -14,7 +14,7 @@ from builder.content.model import KIND_MODELS
 def test_validate_ok_exits_zero_with_a_summary(minimal_content: Path, runner) -> None:
     result = runner.invoke(main, ["validate", "--content", str(minimal_content)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("ok: 14 blocks in 10 files, 1 pairings composed")
+    assert result.output.startswith("ok: 14 blocks in 10 files, 1 pairing composed")
 
 
 def test_validate_json_shape(minimal_content: Path, runner) -> None:

@@ -18,8 +18,7 @@ from pypdf import PdfReader
 
 from builder.engine.build import BuildOptions, build
 from builder.compose.check import check_content
-from builder.render.assemble import assemble_document
-from builder.render.templates import TemplateRenderer
+from builder.engine.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 PAIRING = "northwind-meridian-phase3-oncology"
@@ -38,8 +37,8 @@ def built(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def documents():
     context = check_content(ROOT / "content").contexts[PAIRING]
-    renderer = TemplateRenderer()
-    return {doc: assemble_document(context, doc, renderer) for doc in ("operating-manual", "quality-agreement")}
+    pipeline = Pipeline.load()
+    return {doc: pipeline.assemble(context, doc) for doc in ("operating-manual", "quality-agreement")}
 
 
 def pdf(built: Path, document: str, pairing: str = PAIRING) -> PdfReader:

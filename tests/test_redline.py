@@ -4,6 +4,7 @@ the marked PDF after its summary page, same bytes every time, and LibreOffice op
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from builder.cli.diff import diff
-from builder.review.redline import DELETED, INSERTED, changed_places, clause_changes, merge_trees
+from builder.review.merge import DELETED, INSERTED, changed_places, clause_changes, merge_trees
 from builder.tree import parse_document
 from test_diff import commit, edit, git, isolated_git, make_repo  # noqa: F401 - isolated_git is an autouse fixture
 
@@ -84,15 +85,10 @@ def paragraph_texts(docx: bytes, mode: str = "accept") -> list[str]:
 def plain_docx(content: Path, templates: Path, document: str) -> bytes:
     """The DOCX a normal build writes for a content folder."""
     from builder.compose.check import check_content
-    from builder.render.assemble import assemble_document
-    from builder.render.figures import draw_figures
-    from builder.render.templates import TemplateRenderer
-    from builder.writers.docx import docx_bytes
+    from builder.engine.pipeline import Pipeline
 
-    renderer = TemplateRenderer(templates)
     context = check_content(content).contexts["acme-cro"]
-    built = assemble_document(context, document, renderer)
-    return docx_bytes(built, draw_figures(context, built.tree.figures), renderer)
+    return Pipeline.load(templates).make(context, document, ["docx"])["docx"]
 
 
 @pytest.fixture
@@ -119,7 +115,10 @@ def redline(*args: str):
 def test_redline_docx_has_native_tracked_changes_by_the_commit_author(changed_repo: Path) -> None:
     result = redline("HEAD~1", "HEAD")
     assert sorted(p.relative_to(changed_repo / "rl").as_posix() for p in (changed_repo / "rl").rglob("*.*")) == [
-        f"{name}.redline.{ext}" for name in PAIRING_DOCS for ext in ("docx", "pdf")]
+        f"{name}.redline.{ext}" for name in PAIRING_DOCS for ext in ("docx", "pdf")] + ["manifest.json"]
+    manifest = json.loads((changed_repo / "rl" / "manifest.json").read_text())
+    entry = next(e for e in manifest["outputs"] if e["path"] == "acme-cro/quality-agreement.redline.pdf")
+    assert any(i["path"].endswith("redline.css") for i in entry["inputs"])
     assert "wrote rl/acme-cro/quality-agreement.redline.docx" in result.stderr
     package = zipfile.ZipFile(changed_repo / "rl" / "acme-cro" / "quality-agreement.redline.docx")
     xml = package.read("word/document.xml").decode()
@@ -176,9 +175,9 @@ def test_working_tree_redline_is_by_playbook_builder_on_the_effective_date(chang
 def test_redline_pdf_opens_with_a_summary_page_then_marks_the_changes(changed_repo: Path) -> None:
     from pypdf import PdfReader
 
+    from builder.engine.pipeline import Pipeline
     from builder.review.redline import build_redline, redline_author
-    from builder.review.redline_pdf import redline_page_html
-    from builder.render.templates import TemplateRenderer
+    from builder.review.redline_pdf import page as redline_page_html
 
     redline("HEAD~1", "HEAD")
     pages = PdfReader(changed_repo / "rl" / "acme-cro" / "quality-agreement.redline.pdf").pages
@@ -197,13 +196,13 @@ def test_redline_pdf_opens_with_a_summary_page_then_marks_the_changes(changed_re
 
     side_old = revision_side(changed_repo, "HEAD~1", Path("content"), changed_repo.parent / "old")
     side_new = folder_side(Path("content"))
+    pipeline = Pipeline.load(Path("tpl"))
     report = analyse(side_old, check_content(side_old.content_dir), side_new, check_content(Path("content")),
-                     TemplateRenderer(Path("tpl")))
+                     pipeline)
     qa = report.changed_documents()[1]
-    page = redline_page_html(build_redline(qa, report, redline_author(report, qa)), TemplateRenderer(Path("tpl")))
+    page = redline_page_html(build_redline(qa, report, redline_author(report, qa), pipeline), pipeline.assets)
     assert "<del>95 </del><ins>94 </ins>" in page
-    assert re.search(r"ins, \.rl-ins \{ color: #[0-9A-F]{6}; text-decoration: underline", page)
-    assert re.search(r"del, \.rl-del \{ color: #[0-9A-F]{6}; text-decoration: line-through", page)
+    assert '<link rel="stylesheet" href="redline.css">' in page
     assert page.index('class="rl-summary"') < page.index('<section class="cover">')
 
 
@@ -229,9 +228,9 @@ def test_real_example_content_redline(tmp_path: Path, monkeypatch) -> None:
     from builder.compose.check import check_content
     from builder.review.analysis import analyse
     from builder.review.report import render_text
+    from builder.engine.pipeline import Pipeline
     from builder.review.redline import build_redline, redline_author
-    from builder.review.redline_docx import redline_docx_bytes
-    from builder.render.templates import TemplateRenderer
+    from builder.review.redline_docx import write as redline_docx_bytes
     from builder.review.revisions import folder_side, revision_side
 
     examples = Path(__file__).resolve().parent.parent / "content"
@@ -247,13 +246,13 @@ def test_real_example_content_redline(tmp_path: Path, monkeypatch) -> None:
     new = folder_side(Path("content"))
     old_check, new_check = check_content(old.content_dir), check_content(Path("content"))
     assert old_check.ok and new_check.ok
-    renderer = TemplateRenderer()
-    report = analyse(old, old_check, new, new_check, renderer, ["northwind-cobalt-central-lab"])
+    pipeline = Pipeline.load()
+    report = analyse(old, old_check, new, new_check, pipeline, ["northwind-cobalt-central-lab"])
     text = render_text(report)
     assert "metric capa-on-time-closure: thresholds.red 75 -> 70" in text
     assert "affects northwind-cobalt-central-lab: operating-manual, quality-agreement" in text
     qa = next(d for d in report.changed_documents() if d.document == "quality-agreement")
-    docx = redline_docx_bytes(build_redline(qa, report, redline_author(report, qa)), renderer)
+    docx = redline_docx_bytes(build_redline(qa, report, redline_author(report, qa), pipeline), pipeline.assets)
     xml = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()
     assert re.findall(r"<w:delText[^>]*>([^<]*)</w:delText>", xml) == ["75 "]
     assert re.findall(r"<w:ins [^>]*><w:r><w:rPr/><w:t[^>]*>([^<]*)</w:t>", xml) == ["70 "]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from builder.compose.check import check_content
-from builder.compose.composer import Context
-from builder.render.assemble import Document, assemble_document
-from builder.render.templates import TemplateRenderer
+from builder.compose.context import Context
+from builder.engine.pipeline import Pipeline
+from builder.tree import Document
 from conftest import MINIMAL_FILES, write_content
 
 EXAMPLE_CONTENT = Path(__file__).resolve().parents[1] / "content"
@@ -65,8 +65,8 @@ def _context(content: Path, pairing_id: str) -> Context:
 
 
 def _documents(context: Context) -> dict[str, Document]:
-    renderer = TemplateRenderer()
-    return {doc_id: assemble_document(context, doc_id, renderer) for doc_id in context.pairing.documents}
+    pipeline = Pipeline.load()
+    return {doc_id: pipeline.assemble(context, doc_id) for doc_id in context.pairing.documents}
 
 
 def _minimal_files(**changes: str | None) -> dict[str, str | None]:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import click
 
+from builder.cli.options import templates_option
+
 FORMATS = ("text", "json", "markdown")
 
 
@@ -30,12 +32,12 @@ def _open_side(spec: str, content_dir: Path, target: Path):
     return revision_side(repository_root(content_dir), spec, content_dir, target)
 
 
-def _check(side):
+def _check(side, documents):
     """Check one side's content; diagnostics name files as the user knows them."""
     from builder.compose.check import check_content
     from builder.review.analysis import relabel
 
-    result = check_content(side.content_dir)
+    result = check_content(side.content_dir, documents=documents)
     result.diagnostics.items = relabel(result.diagnostics.items, side)
     return result
 
@@ -68,19 +70,25 @@ def _print_diagnostics(diagnostics) -> None:
               help="Also write OUT/<pairing>/<document>.redline.docx and .redline.pdf for each changed document.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("output/redline"),
               show_default=True, help="Folder the redlines are written to.")
-@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="Folder whose files override the shipped templates, file by file.")
+@templates_option
 def diff(old: str, new: str | None, content_dir: Path, pairings: tuple[str, ...], output_format: str,
          redline: bool, out_dir: Path, templates_dir: Path | None) -> None:
     """Show what changed in the content between OLD and NEW, and which pairings and documents it affects.
 
     OLD and NEW are git revisions (NEW defaults to the working tree) or two content folders.
     """
-    from builder.diagnostics import Diagnostics, display_path
-    from builder.render.templates import TemplateRenderer
-    from builder.review.revisions import WORKING_TREE, RevisionError, folder_side
+    from builder.diagnostics import DiagnosticError, Diagnostics, display_path
+    from builder.engine.pipeline import Pipeline
     from builder.review.analysis import analyse
     from builder.review.report import render_json, render_markdown, render_text
+    from builder.review.revisions import WORKING_TREE, RevisionError, folder_side
+
+    try:
+        pipeline = Pipeline.load(templates_dir)
+    except DiagnosticError as exc:
+        problems = Diagnostics()
+        problems.extend(exc.diagnostics)
+        _fail(problems, output_format)
 
     with tempfile.TemporaryDirectory(prefix="playbook-diff-") as scratch:
         try:
@@ -91,19 +99,19 @@ def diff(old: str, new: str | None, content_dir: Path, pairings: tuple[str, ...]
             click.echo(f"playbook diff: error: {exc}", err=True)
             sys.exit(2)
         checked = Diagnostics()
-        old_check, new_check = _check(old_side), _check(new_side)
+        documents = pipeline.documents.requirements()
+        old_check, new_check = _check(old_side, documents), _check(new_side, documents)
         checked.extend(old_check.diagnostics)
         checked.extend(new_check.diagnostics)
         if not checked.ok:
             _fail(checked, output_format)
-        renderer = TemplateRenderer(templates_dir)
-        report = analyse(old_side, old_check, new_side, new_check, renderer, pairings)
+        report = analyse(old_side, old_check, new_side, new_check, pipeline, pairings)
         report.diagnostics.items[:0] = checked.items
         if not report.diagnostics.ok:
             _fail(report.diagnostics, output_format)
         written: list[Path] = []
         if redline:
-            written = _write_redlines(report, out_dir, renderer, output_format)
+            written = _write_redlines(report, out_dir, pipeline, output_format)
         if output_format != "json":
             _print_diagnostics(report.diagnostics)
         if output_format == "json":
@@ -117,13 +125,17 @@ def diff(old: str, new: str | None, content_dir: Path, pairings: tuple[str, ...]
             click.echo(render_text(report), nl=False)
 
 
-def _write_redlines(report, out_dir: Path, renderer, output_format: str) -> list[Path]:
+def _write_redlines(report, out_dir: Path, pipeline, output_format: str) -> list[Path]:
     """Write the redlines; a document that cannot be written is a located error (exit 1)."""
     from builder.diagnostics import DiagnosticError, Diagnostics, Location, display_path
-    from builder.review.redline import write_redlines
+    from builder.engine.outputs import BuildLocked
+    from builder.review.redlines import write_redlines
 
     try:
-        written = write_redlines(report, out_dir, renderer)
+        written = write_redlines(report, out_dir, pipeline)
+    except BuildLocked as exc:
+        click.echo(f"playbook diff: error: {exc}", err=True)
+        sys.exit(1)
     except DiagnosticError as exc:
         failed = Diagnostics()
         failed.extend(exc.diagnostics)

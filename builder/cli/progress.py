@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from builder.engine.build import Event
+from builder.engine.events import Event
 
 
 class BuildReporter:

@@ -25,6 +25,11 @@ def print_diagnostics(diagnostics: Diagnostics) -> None:
                    + f": {diagnostic.message}")
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 error', '2 errors'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def print_text_report(result: CheckResult) -> None:
     """One line per diagnostic, then a summary line."""
     print_diagnostics(result.diagnostics)
@@ -34,8 +39,8 @@ def print_text_report(result: CheckResult) -> None:
     files = len(result.library.files)
     pairings = len(result.contexts)
     if errors:
-        click.echo(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
-                   f"in {files} files ({blocks} blocks)")
+        click.echo(f"{plural(errors, 'error')}, {plural(warnings, 'warning')} "
+                   f"in {plural(files, 'file')} ({plural(blocks, 'block')})")
     else:
-        click.echo(f"ok: {blocks} blocks in {files} files, {pairings} pairings composed"
-                   + (f", {warnings} warning{'s' * (warnings != 1)}" if warnings else ""))
+        click.echo(f"ok: {plural(blocks, 'block')} in {plural(files, 'file')}, {plural(pairings, 'pairing')} composed"
+                   + (f", {plural(warnings, 'warning')}" if warnings else ""))

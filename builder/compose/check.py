@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping, Sequence
 
-from builder.compose.composer import Context, compose_pairing, party_lookup
+from builder.compose.composer import compose_pairing, party_lookup
+from builder.compose.context import Context
 from builder.diagnostics import Diagnostics, Location, display_path
 from builder.content.library import Library, build_library
 from builder.content.loader import load_content
@@ -26,8 +28,12 @@ class CheckResult:
         return self.diagnostics.ok
 
 
-def check_content(content_dir: Path, pairings: list[str] | None = None) -> CheckResult:
-    """Check a content folder and compose its pairings (all, or those named)."""
+def check_content(content_dir: Path, pairings: list[str] | None = None,
+                  documents: Mapping[str, Sequence[str]] | None = None) -> CheckResult:
+    """Check a content folder and compose its pairings (all, or those named).
+
+    ``documents`` maps the document ids the templates declare to the include groups each
+    needs; a pairing that lists another document is an error (None: not checked)."""
     diagnostics = Diagnostics()
     sources = load_content(content_dir, diagnostics)
     library = build_library(sources, diagnostics)
@@ -37,7 +43,7 @@ def check_content(content_dir: Path, pairings: list[str] | None = None) -> Check
         check_block(entry.block, entry.source, diagnostics, party_of)
     result = CheckResult(library, diagnostics=diagnostics)
     for pairing_id in pairings if pairings is not None else library.ids("pairing"):
-        context = compose_pairing(library, pairing_id, diagnostics)
+        context = compose_pairing(library, pairing_id, diagnostics, documents)
         if context is not None:
             result.contexts[pairing_id] = context
     if not library.ids("pairing") and library.files:

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
 
-from builder.diagnostics import Diagnostics, Location, suggest
+from builder.compose.context import Context
+from builder.compose.pairing_rules import check_pairing_rules
 from builder.content.library import Library
 from builder.content.loader import SourceBlock
-from builder.content.model import (
-    INCLUDE_KINDS, BlockBase, Communication, Competency, Escalation, Governance, Metric,
-    Organization, Pairing, Provision, Responsibility, Risk, Role, Standard, Term, Transition,
-)
+from builder.content.model import INCLUDE_GROUPS, BlockBase, Kind, Organization, Pairing, Role
 from builder.content.references import check_block_references
-from builder.content.rules import check_block, transition_months
+from builder.content.rules import check_block
 from builder.content.typewalk import iter_references
-from builder.content.validation import Locator, follow, validate_model
+from builder.content.validation import follow, validate_model
+from builder.diagnostics import Diagnostics, Location, suggest
 
 Path_ = tuple[str | int, ...]
 
@@ -37,39 +36,6 @@ class OverlayLocator:
         return self.pairing.locate(self.prefix + tuple(path[:depth]), key=key and depth == len(path))
 
 
-@dataclass
-class Context:
-    """Everything one pairing's documents are made from, overrides applied."""
-
-    pairing: Pairing
-    sponsor: Organization
-    provider: Organization
-    other_providers: list[Organization] = field(default_factory=list)
-    roles: list[Role] = field(default_factory=list)
-    responsibilities: list[Responsibility] = field(default_factory=list)
-    competencies: list[Competency] = field(default_factory=list)
-    standards: list[Standard] = field(default_factory=list)
-    communication: Communication | None = None
-    escalation: Escalation | None = None
-    metrics: list[Metric] = field(default_factory=list)
-    risks: list[Risk] = field(default_factory=list)
-    governance: list[Governance] = field(default_factory=list)
-    transition: Transition | None = None
-    provisions: list[Provision] = field(default_factory=list)
-    terms: list[Term] = field(default_factory=list)
-    sources: dict[tuple[str, str], str] = field(default_factory=dict)
-
-    def role(self, role_id: str) -> Role:
-        return next(role for role in self.roles if role.id == role_id)
-
-    def by_id(self, kind: str) -> dict[str, BlockBase]:
-        """The pairing's blocks of one kind, keyed by id."""
-        group = next(name for name, k in INCLUDE_KINDS.items() if k == kind)
-        value = getattr(self, group)
-        blocks = value if isinstance(value, list) else [value] if value else []
-        return {block.id: block for block in blocks}
-
-
 def deep_merge(base: Any, override: Any) -> Any:
     """Merge mappings recursively; any other value (lists included) is replaced whole."""
     if isinstance(base, dict) and isinstance(override, dict):
@@ -88,6 +54,12 @@ def party_lookup(library: Library, overridden: dict[str, Role] | None = None):
         entry = library.get("role", role_id)
         return entry.block.party if entry else None
     return party_of
+
+
+def included_ids(pairing: Pairing, kind: Kind) -> list[str]:
+    """The ids a pairing lists under one include group, in order."""
+    value = getattr(pairing.include, kind.attribute)
+    return list(value) if kind.many else [value] if value else []
 
 
 class _Composer:
@@ -114,34 +86,33 @@ class _Composer:
         return org
 
     def check_override_groups(self) -> None:
-        include = self.pairing.include.model_dump(by_alias=True)
         for group, blocks in self.pairing.overrides.items():
-            if group not in INCLUDE_KINDS:
+            kind = INCLUDE_GROUPS.get(group)
+            if kind is None:
                 self.diagnostics.error(
                     self.source.locate(("overrides", group), key=True), "unknown-field",
-                    f"cannot override '{group}'{suggest(group, INCLUDE_KINDS)}; "
-                    f"groups are: {', '.join(INCLUDE_KINDS)}",
+                    f"cannot override '{group}'{suggest(group, INCLUDE_GROUPS)}; "
+                    f"groups are: {', '.join(INCLUDE_GROUPS)}",
                 )
                 continue
-            selected = include[group] if isinstance(include[group], list) else [include[group]]
+            selected = included_ids(self.pairing, kind)
             for block_id in blocks:
                 if block_id not in selected:
                     self.diagnostics.error(
                         self.source.locate(("overrides", group, block_id), key=True), "override-not-included",
-                        f"overrides {INCLUDE_KINDS[group]} '{block_id}', which the pairing does not "
-                        f"include{suggest(block_id, [s for s in selected if s])}",
+                        f"overrides {kind.name} '{block_id}', which the pairing does not "
+                        f"include{suggest(block_id, selected)}",
                     )
 
-    def resolve(self, group: str, block_id: str) -> BlockBase | None:
-        kind = INCLUDE_KINDS[group]
-        entry = self.library.get(kind, block_id)
+    def resolve(self, kind: Kind, block_id: str) -> BlockBase | None:
+        entry = self.library.get(kind.name, block_id)
         if entry is None:
             return None
-        self.sources[(kind, block_id)] = entry.source.file
-        override = self.pairing.overrides.get(group, {}).get(block_id)
+        self.sources[(kind.name, block_id)] = entry.source.file
+        override = self.pairing.overrides.get(kind.group or "", {}).get(block_id)
         if not override:
             return entry.block
-        prefix = ("overrides", group, block_id)
+        prefix = ("overrides", kind.group, block_id)
         for fixed in ("id", "kind"):
             if fixed in override:
                 self.diagnostics.error(self.source.locate(prefix + (fixed,), key=True), "override-fixed",
@@ -156,13 +127,13 @@ class _Composer:
         check_block(block, locator, self.diagnostics, party_lookup(self.library))
         return block
 
-    def select(self, group: str) -> list[BlockBase]:
-        value = getattr(self.pairing.include, group)
-        ids = value if isinstance(value, list) else [value] if value else []
-        return [b for b in (self.resolve(group, block_id) for block_id in ids) if b is not None]
+    def select(self, kind: Kind) -> list[BlockBase]:
+        blocks = (self.resolve(kind, block_id) for block_id in included_ids(self.pairing, kind))
+        return [block for block in blocks if block is not None]
 
 
-def compose_pairing(library: Library, pairing_id: str, diagnostics: Diagnostics) -> Context | None:
+def compose_pairing(library: Library, pairing_id: str, diagnostics: Diagnostics,
+                    documents: Mapping[str, Sequence[str]] | None = None) -> Context | None:
     """Build the context of one pairing; problems are reported, located, to ``diagnostics``."""
     entry = library.get("pairing", pairing_id)
     if entry is None:
@@ -174,93 +145,42 @@ def compose_pairing(library: Library, pairing_id: str, diagnostics: Diagnostics)
     if sponsor is None or provider is None:
         return None
     composer.check_override_groups()
-    selected = {group: composer.select(group) for group in INCLUDE_KINDS}
-    context = Context(
-        pairing=pairing,
-        sponsor=sponsor,
-        provider=provider,
-        other_providers=[library.block("organization", o) for o in pairing.other_providers
-                         if library.get("organization", o)],
-        **{group: blocks if isinstance(getattr(pairing.include, group), list) else (blocks[0] if blocks else None)
-           for group, blocks in selected.items() if group != "roles"},
-    )
-    context.roles = _collect_roles(composer, selected)
-    for org in context.other_providers:
-        composer.sources[("organization", org.id)] = library.get("organization", org.id).source.file
+    blocks = {kind.name: composer.select(kind) for kind in INCLUDE_GROUPS.values()}
+    others = [library.get("organization", o) for o in pairing.other_providers]
+    context = Context(pairing=pairing, sponsor=sponsor, provider=provider,
+                      other_providers=[other.block for other in others if other is not None], blocks=blocks)
+    for other in others:
+        if other is not None:
+            composer.sources[("organization", other.block.id)] = other.source.file
+    blocks["role"] = _collect_roles(composer, blocks, context)
     context.sources = composer.sources
-    _check_pairing_rules(context, composer, library, diagnostics)
+    check_pairing_rules(context, composer.source, library, diagnostics, documents)
     return context
 
 
-def _collect_roles(composer: _Composer, selected: dict[str, list[BlockBase]]) -> list[Role]:
-    """Included roles plus every role the included blocks name, sponsor roles first."""
-    wanted: list[str] = list(composer.pairing.include.roles)
-    blocks = [composer.pairing] + [b for group, bs in selected.items() if group != "roles" for b in bs]
-    for block in blocks:
+def _collect_roles(composer: _Composer, blocks: dict[str, list[BlockBase]], context: Context) -> list[Role]:
+    """Included roles plus every role the included blocks name, sponsor roles first.
+
+    Roles that the pairing does not list but its blocks name are pulled in, and recorded in
+    ``context.pulled_in`` with the block that named them first."""
+    wanted: dict[str, str] = {role_id: "" for role_id in composer.pairing.include.roles}
+    named = [composer.pairing] + [block for kind, group in blocks.items() if kind != "role" for block in group]
+    for block in named:
         for _, kind, block_id, _ in iter_references(block):
             if kind == "role" and block_id not in wanted:
-                wanted.append(block_id)
-    explicit = {role.id: role for role in selected["roles"]}
+                wanted[block_id] = f"{block.kind} '{block.id}'"
+    explicit = {role.id: role for role in blocks["role"]}
     roles: list[Role] = []
-    index = 0
-    while index < len(wanted):  # roles named by roles (reports-to) are pulled in too
-        role = explicit.get(wanted[index]) or composer.resolve("roles", wanted[index])
-        index += 1
+    queue = list(wanted)
+    while queue:  # roles named by roles (reports-to) are pulled in too
+        role_id = queue.pop(0)
+        role = explicit.get(role_id) or composer.resolve(INCLUDE_GROUPS["roles"], role_id)
         if role is None:
             continue
         roles.append(role)
+        if wanted[role_id]:
+            context.pulled_in.append(("role", role_id, wanted[role_id]))
         if role.reports_to and role.reports_to not in wanted:
-            wanted.append(role.reports_to)
+            wanted[role.reports_to] = f"role '{role.id}' (reports-to)"
+            queue.append(role.reports_to)
     return sorted(roles, key=lambda role: role.party != "sponsor")
-
-
-def _check_pairing_rules(context: Context, composer: _Composer, library: Library, diagnostics: Diagnostics) -> None:
-    pairing = context.pairing
-    pairing_at = f"pairing '{pairing.id}' ({composer.source.location})"
-    metric_ids = {metric.id for metric in context.metrics}
-    governance_ids = {body.id for body in context.governance}
-
-    def needs(kind: str, wanted: str, available: set[str], block: BlockBase, path: Path_, what: str) -> None:
-        if wanted in available or library.get(kind, wanted) is None:
-            return
-        entry = library.get(block.kind, block.id)
-        location = entry.source.locate(path) if entry else composer.source.location
-        group = "metrics" if kind == "metric" else "governance"
-        diagnostics.error(
-            location, f"pairing-missing-{kind}",
-            f"{what} '{wanted}', which {pairing_at} does not include in '{group}'"
-            f"{suggest(wanted, available)}",
-        )
-
-    for block in [*context.metrics, *context.governance, *context.risks, *context.provisions,
-                  *([context.escalation] if context.escalation else []),
-                  *([context.communication] if context.communication else []),
-                  *([context.transition] if context.transition else [])]:
-        for path, kind, ref, _ in iter_references(block):
-            label = f"{block.kind} '{block.id}' names"
-            if kind == "metric":
-                needs("metric", ref, metric_ids, block, path, f"{label} metric")
-            elif kind == "governance":
-                needs("governance", ref, governance_ids, block, path, f"{label} governance body")
-
-    if context.transition is not None:
-        policy = context.sponsor.policy
-        minimum = policy.minimum_transition_months if policy else 6
-        months = transition_months(context.transition)
-        if months < minimum:
-            entry = library.get("transition", context.transition.id)
-            diagnostics.error(
-                entry.source.locate(("phases",)), "transition-too-short",
-                f"transition '{context.transition.id}' reaches steady state after {months:g} months; "
-                f"{context.sponsor.title}'s policy sets at least {minimum} months "
-                f"(used by {pairing_at})",
-            )
-    parties = {context.role(r).party for r in pairing.control.approvers
-               if any(role.id == r for role in context.roles)}
-    if parties and parties != {"sponsor", "provider"}:
-        missing = ({"sponsor", "provider"} - parties).pop()
-        diagnostics.error(composer.source.locate(("control", "approvers")), "approvers-parties",
-                          f"approvers must include the {missing}: both parties approve the documents")
-    if "quality-agreement" in pairing.documents and not context.responsibilities:
-        diagnostics.error(composer.source.locate(("include",)), "empty-pairing",
-                          "a Quality Agreement needs responsibilities (the RACI) in 'include'")

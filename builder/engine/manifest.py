@@ -11,16 +11,13 @@ from pathlib import Path
 
 from builder import __version__
 from builder.render.templates import template_dirs
+from builder.writers import FORMATS
 
 MANIFEST_NAME = "manifest.json"
 
-# Template files each format depends on, besides the document's own folder and partials/.
-FORMAT_TEMPLATES: dict[str, tuple[str, ...]] = {
-    "md": (),
-    "html": ("html/page.html", "print.css"),
-    "pdf": ("html/page.html", "print.css", "fonts"),
-    "docx": ("reference.docx",),
-}
+# Libraries whose versions shape the bytes of an output: an upgrade rebuilds everything.
+OUTPUT_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "python-docx", "lxml", "matplotlib", "markdown",
+                    "jinja2", "nh3", "pillow")
 
 
 def sha256_file(path: Path) -> str:
@@ -55,9 +52,10 @@ def _template_files(name: str, user_dir: Path | None) -> list[tuple[str, Path]]:
     return [found[key] for key in sorted(found)]
 
 
-def template_inputs(document_id: str, output_format: str, user_dir: Path | None) -> list[Input]:
-    """The template files one document in one format is rendered from."""
-    names = (document_id, "partials", *FORMAT_TEMPLATES[output_format])
+def template_inputs(document_id: str, output_format: str, user_dir: Path | None,
+                    extra: tuple[str, ...] = ()) -> list[Input]:
+    """The template files one document in one format is rendered from (``extra``: more of them)."""
+    names = (document_id, "partials", *FORMATS[output_format].assets, *extra)
     return [Input(label, sha256_file(path)) for name in names for label, path in _template_files(name, user_dir)]
 
 
@@ -78,13 +76,28 @@ def content_inputs(sources: dict[tuple[str, str], str], content_dir: Path,
     return inputs
 
 
+def library_versions() -> dict[str, str]:
+    """The installed versions of the libraries that shape the outputs."""
+    from importlib import metadata
+
+    versions = {}
+    for name in OUTPUT_LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
+
+
 @functools.cache
 def builder_fingerprint() -> str:
-    """The builder's version and a hash of its own code, so a changed builder rebuilds everything."""
+    """The builder's version, a hash of its own code and the versions of the libraries that
+    shape its outputs, so a changed builder or an upgraded library rebuilds everything."""
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update(json.dumps(library_versions(), sort_keys=True).encode())
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
@@ -107,7 +120,8 @@ def read_manifest(out_dir: Path) -> dict:
 def manifest_text(entries: list[dict], options: dict) -> str:
     """The manifest as sorted, stable JSON."""
     manifest = {
-        "builder": {"name": "playbook-builder", "version": __version__, "fingerprint": builder_fingerprint()},
+        "builder": {"name": "playbook-builder", "version": __version__, "fingerprint": builder_fingerprint(),
+                    "libraries": library_versions()},
         "options": options,
         "outputs": sorted(entries, key=lambda e: e["path"]),
     }

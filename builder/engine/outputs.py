@@ -48,32 +48,46 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 class OutputLock:
-    """An exclusive lock on an output folder for the length of a build."""
+    """An exclusive lock on an output folder for the length of a build; the lock file is removed
+    at the end, so a finished build leaves only its outputs and manifest."""
 
     def __init__(self, out_dir: Path):
         self.path = out_dir / LOCK_NAME
         self.handle = None
 
     def __enter__(self) -> "OutputLock":
-        self.handle = open(self.path, "a+", encoding="utf-8")
-        try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.handle.seek(0)
-            holder = self.handle.read().strip() or "another process"
-            self.handle.close()
-            raise BuildLocked(f"another build (pid {holder}) is writing to {self.path.parent}; "
-                              "wait for it to finish or use another --out folder") from None
-        self.handle.seek(0)
-        self.handle.truncate()
-        self.handle.write(str(os.getpid()))
-        self.handle.flush()
+        while True:
+            handle = open(self.path, "a+", encoding="utf-8")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                handle.close()
+                raise BuildLocked(f"another build (pid {holder}) is writing to {self.path.parent}; "
+                                  "wait for it to finish or use another --out folder") from None
+            if self._still_linked(handle):
+                break
+            handle.close()  # the previous holder removed the file as we opened it: lock the new one
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self.handle = handle
         return self
+
+    def _still_linked(self, handle) -> bool:
+        try:
+            return os.stat(self.path).st_ino == os.fstat(handle.fileno()).st_ino
+        except FileNotFoundError:
+            return False
 
     def __exit__(self, *exc_info) -> None:
         if self.handle is not None:
+            self.path.unlink(missing_ok=True)  # while still holding the lock
             fcntl.flock(self.handle, fcntl.LOCK_UN)
             self.handle.close()
+            self.handle = None
 
 
 def remove_stale_temporaries(out_dir: Path) -> list[Path]:
@@ -84,16 +98,3 @@ def remove_stale_temporaries(out_dir: Path) -> list[Path]:
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
-
-
-def stale_outputs(out_dir: Path, live: set[tuple[str, str]], documents: tuple[str, ...],
-                  formats: tuple[str, ...]) -> list[Path]:
-    """Outputs of pairings or documents that the content no longer has."""
-    stale = []
-    for folder in sorted(p for p in out_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for document in documents:
-            for output_format in formats:
-                path = folder / f"{document}.{output_format}"
-                if path.is_file() and (folder.name, document) not in live:
-                    stale.append(path)
-    return stale

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-
-from builder.compose.composer import Context
-from builder.diagnostics import DiagnosticError
-from builder.render.templates import TemplateRenderer, long_date
-from builder.tree import DocumentTree, parse_document
-from builder.diagnostics import Diagnostic, suggest
+from builder.compose.context import Context
+from builder.diagnostics import Diagnostic, DiagnosticError, suggest
+from builder.render.documents import DocumentType
 from builder.render.figures import FIGURES, available_figures
 from builder.render.source_search import locate_text
+from builder.render.templates import TemplateRenderer, long_date
+from builder.tree import Document, DocumentMeta, DocumentTree, Theme, parse_document
 
-DOCUMENT_TITLES = {
-    "operating-manual": "Operating Manual",
-    "quality-agreement": "Quality Agreement",
-}
 STATUS_LABELS = {"draft": "Draft", "in-review": "In review", "approved": "Approved", "superseded": "Superseded"}
 MODEL_LABELS = {
     "full-service": "full-service outsourcing",
@@ -27,55 +20,19 @@ MODEL_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class DocumentMeta:
-    """What a document says about itself: title, parties, control data, print settings."""
-
-    document_id: str
-    pairing_id: str
-    title: str
-    pairing_title: str
-    sponsor: str
-    provider: str
-    version: str
-    status: str
-    status_label: str
-    effective_date: dt.date
-    effective: str
-    owner: str
-    author: str
-    subject: str
-    keywords: str
-    page_size: str
-    master_agreement: str
-    lang: str = "en"
-    confidentiality: str = "Confidential"
-    watermark: str = ""
-    toc_depth: int = 2
-    chapter_breaks: bool = False  # each top-level section starts a new page
-    cover_rows: tuple[tuple[str, str], ...] = ()
+def _role_title(context: Context, role_id: str) -> str:
+    return context.role(role_id).title if context.has_role(role_id) else role_id
 
 
-@dataclass
-class Document:
-    """One document ready for the writers: metadata, review snapshot and tree."""
-
-    meta: DocumentMeta
-    markdown: str
-    tree: DocumentTree
-    sources: dict[tuple[str, str], str] = field(default_factory=dict)
-
-
-def document_meta(context: Context, document_id: str) -> DocumentMeta:
+def document_meta(context: Context, document: DocumentType) -> DocumentMeta:
     """The metadata of one document of a pairing."""
     pairing = context.pairing
     control = pairing.control
-    title = DOCUMENT_TITLES[document_id]
-    owner = context.role(control.owner).title if any(r.id == control.owner for r in context.roles) else control.owner
+    owner = _role_title(context, control.owner)
     sponsor, provider = context.sponsor.title, context.provider.title
-    approvers = "; ".join(context.role(a).title for a in control.approvers if any(r.id == a for r in context.roles))
+    approvers = "; ".join(_role_title(context, a) for a in control.approvers if context.has_role(a))
     rows = (
-        ("Document", title),
+        ("Document", document.title),
         ("Sponsor", context.sponsor.legal_name),
         ("Provider", context.provider.legal_name),
         ("Programme", pairing.scope.programme),
@@ -89,9 +46,9 @@ def document_meta(context: Context, document_id: str) -> DocumentMeta:
         ("Master agreement", pairing.master_agreement),
     )
     return DocumentMeta(
-        document_id=document_id,
+        document_id=document.id,
         pairing_id=pairing.id,
-        title=title,
+        title=document.title,
         pairing_title=pairing.title,
         sponsor=sponsor,
         provider=provider,
@@ -102,30 +59,33 @@ def document_meta(context: Context, document_id: str) -> DocumentMeta:
         effective=long_date(control.effective),
         owner=owner,
         author=context.sponsor.legal_name,
-        subject=f"{title} between {context.sponsor.legal_name} and {context.provider.legal_name}: "
+        subject=f"{document.title} between {context.sponsor.legal_name} and {context.provider.legal_name}: "
                 f"{pairing.scope.programme}",
-        keywords=", ".join([title, sponsor, provider, pairing.scope.programme, MODEL_LABELS[pairing.model],
-                            "clinical outsourcing"]),
+        keywords=", ".join([document.title, sponsor, provider, pairing.scope.programme,
+                            MODEL_LABELS[pairing.model], document.kicker.lower()]),
         page_size=pairing.page_size,
         master_agreement=pairing.master_agreement,
+        kicker=document.kicker,
         watermark="" if control.status == "approved" else STATUS_LABELS[control.status].upper(),
-        toc_depth=2 if document_id == "operating-manual" else 1,
-        chapter_breaks=document_id == "operating-manual",
+        toc_depth=document.toc_depth,
+        chapter_breaks=document.chapter_breaks,
+        numbering=document.numbering,
         cover_rows=rows,
     )
 
 
-def assemble_document(context: Context, document_id: str, renderer: TemplateRenderer) -> Document:
+def assemble_document(context: Context, document: DocumentType, renderer: TemplateRenderer,
+                      theme: Theme | None = None) -> Document:
     """Render the document's template and parse it into its numbered tree."""
-    meta = document_meta(context, document_id)
-    markdown_text = renderer.render(f"{document_id}/document.md.j2", ctx=context, meta=meta)
+    meta = document_meta(context, document)
+    markdown_text = renderer.render(document.template, ctx=context, meta=meta)
     markdown_text = "\n".join(line.rstrip() for line in markdown_text.splitlines()).strip() + "\n"
-    heading_kind = "clause" if document_id == "quality-agreement" else "section"
-    tree = parse_document(markdown_text, heading_kind)
-    problems = _tree_problems(tree, context, renderer, document_id)
+    tree = parse_document(markdown_text, document.numbering)
+    problems = _tree_problems(tree, context, renderer, document.id)
     if problems:
         raise DiagnosticError(problems)
-    return Document(meta=meta, markdown=markdown_text, tree=tree, sources=dict(context.sources))
+    return Document(meta=meta, markdown=markdown_text, tree=tree, theme=theme or Theme(),
+                    sources=dict(context.sources))
 
 
 def _allowed_url(url: str, what: str) -> bool:
@@ -135,7 +95,8 @@ def _allowed_url(url: str, what: str) -> bool:
     return url.startswith(("#", "https://", "http://", "mailto:"))
 
 
-def _tree_problems(tree: DocumentTree, context: Context, renderer: TemplateRenderer, document_id: str) -> list[Diagnostic]:
+def _tree_problems(tree: DocumentTree, context: Context, renderer: TemplateRenderer,
+                   document_id: str) -> list[Diagnostic]:
     """Cross-references to nothing and figures that cannot be drawn, located at their source."""
     fallback = f"{document_id} of pairing {context.pairing.id}"
     problems = []

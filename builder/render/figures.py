@@ -7,26 +7,16 @@ from __future__ import annotations
 
 import io
 import textwrap
-from dataclasses import dataclass
 from typing import Callable
 
-from builder.compose.composer import Context
+from builder.compose.context import Context
 from builder.render.templates import SHIPPED_TEMPLATES
+from builder.tree import Figure
 
 PALETTE = ["#1F4E79", "#2E75B6", "#9DC3E6", "#DEEBF7", "#F2F2F2"]
 INK = "#262626"
 FONT_FILES = ["Carlito-Regular.ttf", "Carlito-Bold.ttf"]
 KINDS = ("svg", "png")
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One figure in both formats."""
-
-    name: str
-    svg: bytes
-    png: bytes
-    width_inches: float
 
 
 def _pyplot():

@@ -4,23 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.compose.composer import Context
-from builder.diagnostics import Location, display_path
+from builder.compose.context import Context
+from builder.diagnostics import Location, display_path, find_in_file
 from builder.render.templates import TemplateRenderer, template_dirs
-
-
-def find_in_file(path: Path, needle: str) -> tuple[int, int] | None:
-    """Line and column (1-based) of the first ``needle`` in a text file, or None."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    offset = text.find(needle)
-    if offset < 0:
-        return None
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
 
 
 def locate_text(needle: str, context: Context, renderer: TemplateRenderer, fallback: str) -> Location:

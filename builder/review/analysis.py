@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from builder.compose.check import CheckResult
-from builder.compose.composer import Context
+from builder.compose.context import Context
 from builder.diagnostics import Diagnostic, DiagnosticError, Diagnostics, Location, suggest
-from builder.render.assemble import Document, assemble_document
-from builder.review.field_diff import ARROW, FieldChange, diff_values
 from builder.content.library import Library
-from builder.content.model import DOCUMENT_IDS, INCLUDE_KINDS, KIND_MODELS, BlockBase
+from builder.content.model import INCLUDE_GROUPS, KIND_MODELS, BlockBase, group_of
 from builder.content.model.common import field_alias
-from builder.render.templates import TemplateRenderer
+from builder.engine.pipeline import Pipeline
+from builder.review.field_diff import ARROW, FieldChange, diff_values
+from builder.review.merge import clause_changes, merge_trees
 from builder.review.revisions import ContentSide
+from builder.tree import Document
 
 BUMPS = ("none", "patch", "minor", "major")
 
@@ -138,6 +139,8 @@ def recording_context(context: Context, reads: Reads) -> Context:
             return proxies.setdefault(id(value), _Recorder(value, reads))
         if isinstance(value, list):
             return [wrap(item) for item in value]
+        if isinstance(value, dict):
+            return {key: wrap(item) for key, item in value.items()}
         return value
 
     return dataclasses.replace(context, **{f.name: wrap(getattr(context, f.name))
@@ -153,14 +156,14 @@ class Rendered:
     failed: bool = False
 
 
-def render_side(context: Context | None, document_id: str, renderer: TemplateRenderer,
+def render_side(context: Context | None, document_id: str, pipeline: Pipeline,
                 side: ContentSide, diagnostics: Diagnostics, level: str) -> Rendered:
     """Assemble a document while recording its reads; problems are relabelled and reported."""
     if context is None or document_id not in context.pairing.documents:
         return Rendered()
     reads: Reads = {}
     try:
-        document = _assemble_recording(context, document_id, renderer, reads)
+        document = _assemble_recording(context, document_id, pipeline, reads)
     except DiagnosticError as exc:
         for problem in relabel(exc.diagnostics, side):
             if level == "warning":
@@ -172,17 +175,17 @@ def render_side(context: Context | None, document_id: str, renderer: TemplateRen
     return Rendered(document, reads)
 
 
-def _assemble_recording(context: Context, document_id: str, renderer: TemplateRenderer, reads: Reads) -> Document:
+def _assemble_recording(context: Context, document_id: str, pipeline: Pipeline, reads: Reads) -> Document:
     """Assemble with the recording context; a template that cannot take it is rendered plainly
     (and then counts as reading every field of every block the pairing uses)."""
     try:
-        return assemble_document(recording_context(context, reads), document_id, renderer)
+        return pipeline.assemble(recording_context(context, reads), document_id)
     except DiagnosticError:
         raise
     except Exception:  # noqa: BLE001 - the recorder must never be why a diff fails
         reads.clear()
         reads.update({key: {"*"} for key in context.sources})
-        return assemble_document(context, document_id, renderer)
+        return pipeline.assemble(context, document_id)
 
 
 def relabel(items: Iterable[Diagnostic], side: ContentSide) -> list[Diagnostic]:
@@ -217,6 +220,7 @@ class DocumentReport:
     new_reads: Reads = field(default_factory=dict)
     clauses_added: list[str] = field(default_factory=list)
     clauses_removed: list[str] = field(default_factory=list)
+    contract: bool = False  # a document of numbered clauses: a clause added or removed is a major change
 
     def snapshot_diff(self, old_label: str, new_label: str, context_lines: int = 1) -> str:
         """The unified diff of the review snapshots (the rendered Markdown)."""
@@ -228,7 +232,7 @@ class DocumentReport:
 
     def to_json(self) -> dict:
         data: dict[str, Any] = {"document": self.document, "status": self.status}
-        if self.document == "quality-agreement" and (self.clauses_added or self.clauses_removed):
+        if self.contract and (self.clauses_added or self.clauses_removed):
             data["clauses_added"] = self.clauses_added
             data["clauses_removed"] = self.clauses_removed
         return data
@@ -317,7 +321,7 @@ def _version_tuple(version: str) -> tuple[int, int, int]:
 
 # -- analysis ----------------------------------------------------------------------------------
 def analyse(old_side: ContentSide, old: CheckResult, new_side: ContentSide, new: CheckResult,
-            renderer: TemplateRenderer, only: Sequence[str] = ()) -> DiffReport:
+            pipeline: Pipeline, only: Sequence[str] = ()) -> DiffReport:
     """Compare two checked libraries: block and field changes, affected pairings and documents."""
     report = DiffReport(old_side, new_side)
     all_pairings = sorted(set(old.contexts) | set(new.contexts))
@@ -334,7 +338,7 @@ def analyse(old_side: ContentSide, old: CheckResult, new_side: ContentSide, new:
     affected = sorted({p for c in report.changes for p in c.pairings})
     for pairing_id in affected:
         pairing = _pairing_report(pairing_id, old.contexts.get(pairing_id), new.contexts.get(pairing_id),
-                                  renderer, old_side, new_side, report.diagnostics)
+                                  pipeline, old_side, new_side, report.diagnostics)
         _attribute(pairing, [c for c in report.changes if pairing_id in c.pairings])
         _propose_version(pairing, [c for c in report.changes if pairing_id in c.documents])
         report.pairings.append(pairing)
@@ -347,21 +351,21 @@ def _uses(context: Context | None, change: BlockChange) -> bool:
     return (change.kind, change.id) in context.sources or (change.kind == "pairing" and change.id == context.pairing.id)
 
 
-def _pairing_report(pairing_id: str, old: Context | None, new: Context | None, renderer: TemplateRenderer,
+def _pairing_report(pairing_id: str, old: Context | None, new: Context | None, pipeline: Pipeline,
                     old_side: ContentSide, new_side: ContentSide, diagnostics: Diagnostics) -> PairingReport:
     """Render both sides' documents of a pairing and classify each as added, removed, changed or unchanged."""
-    from builder.review.redline import clause_changes, merge_trees
-
     status = "added" if old is None else "removed" if new is None else "changed"
     result = PairingReport(pairing_id, status, old_context=old, new_context=new,
                            old_version=old.pairing.control.version if old else None,
                            new_version=new.pairing.control.version if new else None)
     wanted = set(old.pairing.documents if old else []) | set(new.pairing.documents if new else [])
-    for document_id in [d for d in DOCUMENT_IDS if d in wanted]:
-        before = render_side(old, document_id, renderer, old_side, diagnostics, "warning")
-        after = render_side(new, document_id, renderer, new_side, diagnostics, "error")
+    for document_id in pipeline.documents.ordered(wanted):
+        declared = pipeline.documents.get(document_id)
+        before = render_side(old, document_id, pipeline, old_side, diagnostics, "warning")
+        after = render_side(new, document_id, pipeline, new_side, diagnostics, "error")
         doc = DocumentReport(pairing_id, document_id, "unchanged", before.document, after.document, old, new,
-                             before.reads, after.reads)
+                             before.reads, after.reads,
+                             contract=declared is not None and declared.versioning == "contract")
         exists_before = before.document is not None or before.failed
         exists_after = after.document is not None or after.failed
         if not exists_before:
@@ -370,7 +374,7 @@ def _pairing_report(pairing_id: str, old: Context | None, new: Context | None, r
             doc.status = "removed"
         elif before.failed or after.failed or _differs(before.document, after.document):
             doc.status = "changed"
-        if doc.status == "changed" and document_id == "quality-agreement" and doc.old and doc.new:
+        if doc.status == "changed" and doc.contract and doc.old and doc.new:
             merged = merge_trees(doc.old.tree if doc.old else None, doc.new.tree if doc.new else None)
             doc.clauses_added, doc.clauses_removed = clause_changes(merged)
         result.documents.append(doc)
@@ -404,7 +408,8 @@ def _attribute(pairing: PairingReport, changes: list[BlockChange]) -> None:
 
 def _overridden(change: BlockChange, item: FieldChange, pairing: PairingReport) -> bool:
     """Whether the pairing's overrides replace this field on both sides (so the change cannot show)."""
-    group = next((g for g, k in INCLUDE_KINDS.items() if k == change.kind), None)
+    kind = group_of(change.kind)
+    group = kind.group if kind else None
     contexts = [c for c in (pairing.old_context, pairing.new_context) if c is not None]
     if group is None or not item.path or not contexts:
         return False
@@ -445,16 +450,16 @@ def _read_keys(change: BlockChange, fields: list[FieldChange]) -> list[tuple[str
     for item in fields:
         top = str(item.path[0]) if item.path else None
         if change.kind == "pairing" and top == "overrides" and len(item.path) >= 3:
-            kind = INCLUDE_KINDS.get(str(item.path[1]))
-            if kind:
+            included = INCLUDE_GROUPS.get(str(item.path[1]))
+            if included:
                 names = [str(item.path[3])] if len(item.path) > 3 else \
                     [str(k) for v in (item.old, item.new) if isinstance(v, dict) for k in v] or [None]
-                keys.extend((kind, str(item.path[2]), n) for n in names)
+                keys.extend((included.name, str(item.path[2]), n) for n in names)
                 continue
         if change.kind == "pairing" and top == "include" and len(item.path) >= 2:
-            kind = INCLUDE_KINDS.get(str(item.path[1]))
-            if kind:
-                keys.extend((kind, block_id, None) for block_id in _strings(item.old) + _strings(item.new))
+            included = INCLUDE_GROUPS.get(str(item.path[1]))
+            if included:
+                keys.extend((included.name, block_id, None) for block_id in _strings(item.old) + _strings(item.new))
                 continue
         keys.append((change.kind, change.id, top))
     return keys
@@ -472,16 +477,17 @@ def _propose_version(pairing: PairingReport, changes: list[BlockChange]) -> None
     """major: a Quality Agreement clause added or removed; minor: a value; patch: wording."""
     visible = [c for c in changes if pairing.pairing in c.documents and c.documents[pairing.pairing]]
     bump, reason = "none", ""
-    qa = next((d for d in pairing.documents if d.document == "quality-agreement"), None)
+    contracts = [d for d in pairing.documents if d.contract and (d.clauses_added or d.clauses_removed)]
     whole = [d for d in pairing.documents if d.status in ("added", "removed")]
     if pairing.status in ("added", "removed"):
         reason = f"the pairing was {pairing.status}"
     elif whole:
         bump, reason = "major", "; ".join(f"the {d.document} was {d.status}" for d in whole)
-    elif qa is not None and (qa.clauses_added or qa.clauses_removed):
-        what = [f"clause {c.split()[0]} added" for c in qa.clauses_added] + \
-            [f"old clause {c.split()[0]} removed" for c in qa.clauses_removed]
-        bump, reason = "major", "a Quality Agreement clause was added or removed: " + "; ".join(what[:3]) + \
+    elif contracts:
+        what = [f"clause {c.split()[0]} added" for d in contracts for c in d.clauses_added] + \
+            [f"old clause {c.split()[0]} removed" for d in contracts for c in d.clauses_removed]
+        titles = " and ".join(dict.fromkeys(d.new.meta.title if d.new else d.document for d in contracts))
+        bump, reason = "major", f"a {titles} clause was added or removed: " + "; ".join(what[:3]) + \
             ("; …" if len(what) > 3 else "")
     else:
         name = pairing.pairing

@@ -18,9 +18,10 @@ from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.text.paragraph import Paragraph
 
-from builder.review.redline import CHANGE_TAGS, DELETED, INSERTED, Redline, has_marks, is_number_span, mark_of
-from builder.render.templates import TemplateRenderer
+from builder.review.merge import CHANGE_TAGS, DELETED, INSERTED, has_marks, is_number_span, mark_of
+from builder.review.redline import Redline
 from builder.writers import ooxml
+from builder.writers.assets import Assets
 from builder.writers.docx import DocxWriter
 
 TRACK = {INSERTED: "ins", DELETED: "del"}
@@ -117,8 +118,8 @@ def _change_of(element: etree.Element) -> str | None:
 class RedlineDocxWriter(DocxWriter):
     """The DOCX writer with tracked changes where the merged tree marks them."""
 
-    def __init__(self, redline: Redline, renderer: TemplateRenderer):
-        super().__init__(redline.document, redline.figures, renderer)
+    def __init__(self, redline: Redline, assets: Assets):
+        super().__init__(redline.document, assets)
         self.redline = redline
         self.tracker = Tracker(redline.author.name, redline.author.stamp)
         self._active: str | None = None
@@ -261,8 +262,8 @@ def _caption_title(caption: etree.Element, label_span: etree.Element | None) -> 
     return title
 
 
-def redline_docx_bytes(redline: Redline, renderer: TemplateRenderer) -> bytes:
+def write(redline: Redline, assets: Assets) -> bytes:
     """The redline DOCX of one document, as bytes."""
     buffer = io.BytesIO()
-    RedlineDocxWriter(redline, renderer).write(buffer)
+    RedlineDocxWriter(redline, assets).write(buffer)
     return buffer.getvalue()

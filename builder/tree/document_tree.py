@@ -10,6 +10,7 @@ from typing import Iterator
 import markdown
 
 from builder.tree.syntax import PlaybookSyntax
+from builder.tree.theme import RACI_CODES, raci_class
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3}
 CAPTION = re.compile(r"^Table:\s*")
@@ -82,7 +83,20 @@ def parse_document(text: str, heading_kind: str = "section") -> DocumentTree:
     tree = DocumentTree(root=root)
     _Numbering(tree, heading_kind).run()
     _resolve_references(tree)
+    _mark_raci_cells(tree.root)
     return tree
+
+
+def _mark_raci_cells(root: etree.Element) -> None:
+    """Cells of RACI tables that hold a code carry it (``data-raci``), so writers never re-read cell text."""
+    for table in root.iter("table"):
+        if "raci" not in (table.get("class") or "").split():
+            continue
+        for cell in table.iter("td"):
+            code = element_text(cell)
+            if code in RACI_CODES:
+                cell.set("data-raci", code)
+                cell.set("class", " ".join([*(cell.get("class") or "").split(), raci_class(code)]))
 
 
 STASH_PLACEHOLDER = re.compile(r"\x02wzxhzdk:(\d+)\x03")

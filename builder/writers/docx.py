@@ -18,14 +18,12 @@ from docx.shared import Inches, Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from builder.render.assemble import Document
-from builder.render.figures import Figure
-from builder.render.templates import TemplateRenderer, find_template_file
-from builder.tree.document_tree import element_text
+from builder.diagnostics import Diagnostic, DiagnosticError, Location, display_path
+from builder.tree import Document, element_text
 from builder.writers import ooxml
+from builder.writers.assets import Assets
 
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3}
-RACI_FILLS = {"A": "1F4E79", "AR": "1F4E79", "R": "9DC3E6", "C": "DEEBF7", "I": "F2F2F2"}
 PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "letter": (Inches(8.5), Inches(11))}
 TEXT_WIDTH_INCHES = 6.2
 
@@ -33,10 +31,10 @@ TEXT_WIDTH_INCHES = 6.2
 class DocxWriter:
     """Translates one document tree into python-docx calls; decides nothing about content."""
 
-    def __init__(self, document: Document, figures: dict[str, Figure], renderer: TemplateRenderer):
+    def __init__(self, document: Document, assets: Assets):
         self.source = document
-        self.figures = figures
-        self.docx = docx.Document(str(find_template_file("reference.docx", renderer.user_dir)))
+        self.figures = document.figures
+        self.docx = open_reference(assets)
         body = self.docx.element.body
         for child in list(body):
             if child.tag != docx.oxml.ns.qn("w:sectPr"):
@@ -76,7 +74,7 @@ class DocxWriter:
 
     def cover(self) -> None:
         meta = self.source.meta
-        self.paragraph("Cover Meta", "Clinical outsourcing")
+        self.paragraph("Cover Meta", meta.kicker)
         self.paragraph("Cover Title", meta.title)
         self.paragraph("Subtitle", meta.pairing_title)
         self.paragraph("Cover Meta", f"Sponsor: {meta.sponsor}    Provider: {meta.provider}")
@@ -222,8 +220,8 @@ class DocxWriter:
                 align = cell_element.get("align") or cell_element.get("style", "").replace("text-align: ", "").strip(";")
                 if align == "center":
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                if "raci" in classes and row_index >= len(head):
-                    self.shade_raci(cell, element_text(cell_element))
+                if cell_element.get("data-raci"):
+                    self.shade_raci(cell, cell_element.get("data-raci"))
         self._fit_columns(table, classes)
         if "signatures" in classes:
             self.keep_signatures_together(table)
@@ -240,15 +238,16 @@ class DocxWriter:
                     paragraph.paragraph_format.keep_with_next = index < len(table.rows) - 1
 
     def shade_raci(self, cell, code: str) -> None:
-        key = code.replace("/", "")
-        if key in RACI_FILLS:
-            ooxml.set_cell_shading(cell, RACI_FILLS[key])
-            paragraph = cell.paragraphs[0]
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            if key in ("A", "AR"):
-                for run in paragraph.runs:
-                    run.font.color.rgb = docx.shared.RGBColor(0xFF, 0xFF, 0xFF)
-                    run.bold = True
+        """A RACI cell in the theme's colours for its code, as the PDF shows it."""
+        swatch = self.source.theme.raci_swatch(code)
+        if swatch is None:
+            return
+        ooxml.set_cell_shading(cell, swatch.fill.lstrip("#"))
+        paragraph = cell.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for run in paragraph.runs:
+            run.font.color.rgb = docx.shared.RGBColor.from_string(swatch.text.lstrip("#").upper())
+            run.bold = code in ("A", "A/R", "R")
 
     @staticmethod
     def _fit_columns(table: Table, classes: list[str]) -> None:
@@ -354,13 +353,30 @@ def _content_widths(table: Table, count: int, total: int) -> list[int]:
     return [m + int(spare * w / sum(weights)) for m, w in zip(minimum, weights)]
 
 
-def docx_bytes(document: Document, figures: dict[str, Figure], renderer: TemplateRenderer) -> bytes:
+def open_reference(assets: Assets) -> docx.document.Document:
+    """The reference document whose styles the output uses; an unreadable one is a located error."""
+    from docx.opc.exceptions import PackageNotFoundError
+
+    path = assets.find("reference.docx")
+    try:
+        document = docx.Document(str(path))
+        for style in ("Heading 1", "Clause 2", "Caption", "Playbook Table"):
+            document.styles[style]
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+        reason = f"it has no style '{exc.args[0]}'" if isinstance(exc, KeyError) else \
+            "it is not a Word document (.docx)"
+        raise DiagnosticError([Diagnostic(Location(display_path(path)), "error", "reference-docx",
+                                          f"cannot use this reference.docx: {reason}; restyle a copy "
+                                          "of the shipped templates/reference.docx instead")]) from None
+    except Exception as exc:  # noqa: BLE001 - a damaged zip or XML inside it
+        raise DiagnosticError([Diagnostic(Location(display_path(path)), "error", "reference-docx",
+                                          f"cannot read this reference.docx ({type(exc).__name__}): "
+                                          "restyle a copy of the shipped templates/reference.docx")]) from None
+    return document
+
+
+def write(document: Document, assets: Assets) -> bytes:
     """The DOCX of a document, as bytes."""
     buffer = io.BytesIO()
-    DocxWriter(document, figures, renderer).write(buffer)
+    DocxWriter(document, assets).write(buffer)
     return buffer.getvalue()
-
-
-def write_docx(document: Document, figures: dict[str, Figure], renderer: TemplateRenderer, path: Path) -> None:
-    """Write the DOCX of a document."""
-    path.write_bytes(docx_bytes(document, figures, renderer))

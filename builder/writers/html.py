@@ -1,19 +1,21 @@
-"""HTML writer: the document tree inside the page template, sanitized, figures inlined as SVG."""
+"""HTML writer: the document tree inside the page template, sanitized, figures inlined as SVG.
+
+The same page is what the PDF writer lays out; the redline writer adds its stylesheet and
+summary through ``page_html``'s arguments, never by editing the page.
+"""
 
 from __future__ import annotations
 
 import base64
-import copy
 import xml.etree.ElementTree as etree
-from pathlib import Path
 
 import nh3
-from markupsafe import Markup
 from markdown.serializers import to_html_string
+from markupsafe import Markup
 
-from builder.render.assemble import Document
-from builder.render.figures import Figure
-from builder.render.templates import TemplateRenderer
+from builder.tree import Document, Figure
+from builder.tree.theme import Theme, raci_class
+from builder.writers.assets import Assets
 
 ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "p", "span", "strong", "em", "b", "i", "code", "pre", "br", "hr",
@@ -21,39 +23,21 @@ ALLOWED_TAGS = {
     "figure", "figcaption", "img", "dl", "dt", "dd", "sup", "sub",
 }
 ALLOWED_ATTRIBUTES = {
-    "*": {"id", "class", "data-number", "data-level", "data-target-kind"},
+    "*": {"id", "class", "data-number", "data-level", "data-target-kind", "data-raci"},
     "a": {"href"},
     "img": {"src", "alt"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
     "ol": {"start"},
 }
+URL_SCHEMES = {"figure", "http", "https", "mailto"}
 
 
-def body_html(document: Document) -> str:
-    """The document body as sanitized HTML; figure sources stay ``figure:name`` placeholders."""
-    root = copy.deepcopy(document.tree.root)
-    _mark_raci_cells(root)
+def sanitized_html(root: etree.Element, extra_tags: set[str] = frozenset()) -> str:
+    """The children of a tree element as sanitized HTML (figure sources stay ``figure:name``)."""
     html = "".join(to_html_string(child) + "\n" for child in root)
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"figure", "http", "https", "mailto"},
-        link_rel=None,
-        strip_comments=True,
-    )
-
-
-def _mark_raci_cells(root: etree.Element) -> None:
-    """Give RACI matrix cells a class per code, so the stylesheet can shade them."""
-    for table in root.iter("table"):
-        if "raci" not in (table.get("class") or "").split():
-            continue
-        for cell in table.iter("td"):
-            code = "".join(cell.itertext()).strip().replace("/", "")
-            if code in {"A", "R", "C", "I", "AR"}:
-                cell.set("class", f"raci-{code}")
+    return nh3.clean(html, tags=ALLOWED_TAGS | set(extra_tags), attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True)
 
 
 def inline_figures(html: str, figures: dict[str, Figure]) -> str:
@@ -64,16 +48,34 @@ def inline_figures(html: str, figures: dict[str, Figure]) -> str:
     return html
 
 
-def page_html(document: Document, figures: dict[str, Figure], renderer: TemplateRenderer) -> str:
-    """The complete HTML page: cover, contents, body."""
+def theme_css(theme: Theme) -> str:
+    """The theme as CSS custom properties, which print.css reads (``var(--primary)``)."""
+    rules = [f"--primary: {theme.primary};", f"--accent: {theme.accent};", f"--text: {theme.text};",
+             f"--body-font: '{theme.body_font}';", f"--heading-font: '{theme.heading_font}';"]
+    rules += [f"--{raci_class(code)}-fill: {swatch.fill}; --{raci_class(code)}-text: {swatch.text};"
+              for code, swatch in theme.raci]
+    return ":root { " + " ".join(rules) + " }"
+
+
+def page_html(document: Document, assets: Assets, *, body: str | None = None,
+              cover_rows: list[tuple[str, str]] | None = None, stylesheets: tuple[str, ...] = (),
+              prelude: str = "") -> str:
+    """The complete HTML page: cover, contents, body (the redline passes its own body and rows)."""
+    if body is None and not stylesheets and not prelude and "html" in document.memo:
+        return str(document.memo["html"])
     meta = document.meta
     toc = [entry for entry in document.tree.toc if entry.level <= meta.toc_depth]
-    body = inline_figures(body_html(document), figures)
-    return renderer.env.get_template("html/page.html").render(
-        meta=meta, cover_rows=meta.cover_rows, toc=toc, body=Markup(body),
+    content = inline_figures(body if body is not None else sanitized_html(document.tree.root), document.figures)
+    page = assets.render_page(
+        "html/page.html", meta=meta, cover_rows=cover_rows if cover_rows is not None else meta.cover_rows,
+        toc=toc, body=Markup(content), theme=document.theme, theme_css=Markup(theme_css(document.theme)),
+        stylesheets=stylesheets, prelude=Markup(prelude),
     )
+    if body is None and not stylesheets and not prelude:
+        document.memo["html"] = page  # the pdf format lays out the same page
+    return page
 
 
-def write_html(document: Document, figures: dict[str, Figure], renderer: TemplateRenderer, path: Path) -> None:
-    """Write the HTML page (the same page the PDF is laid out from)."""
-    path.write_text(page_html(document, figures, renderer), encoding="utf-8")
+def write(document: Document, assets: Assets) -> bytes:
+    """The HTML page the PDF is laid out from."""
+    return page_html(document, assets).encode("utf-8")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, create_model
 
+from builder.content.model.kinds import INCLUDE_GROUPS
 from builder.content.model.common import (
     BlockBase, Date, Markdown, Model, OrganizationRef, Ref, RoleRef, SemVer, Slug, Text,
 )
 
-DocumentId = Literal["operating-manual", "quality-agreement"]
-DOCUMENT_IDS: tuple[str, ...] = ("operating-manual", "quality-agreement")
 
 
 class Study(Model):
@@ -37,37 +36,17 @@ class Scope(Model):
     systems: list[Text] = []
 
 
-class Include(Model):
-    """The blocks a pairing uses, by kind."""
-
-    roles: list[Annotated[Slug, Ref("role")]] = []
-    responsibilities: list[Annotated[Slug, Ref("responsibility")]] = []
-    competencies: list[Annotated[Slug, Ref("competency")]] = []
-    standards: list[Annotated[Slug, Ref("standard")]] = []
-    communication: Annotated[Slug, Ref("communication")] | None = None
-    escalation: Annotated[Slug, Ref("escalation")] | None = None
-    metrics: list[Annotated[Slug, Ref("metric")]] = []
-    risks: list[Annotated[Slug, Ref("risk")]] = []
-    governance: list[Annotated[Slug, Ref("governance")]] = []
-    transition: Annotated[Slug, Ref("transition")] | None = None
-    provisions: list[Annotated[Slug, Ref("provision")]] = []
-    terms: list[Annotated[Slug, Ref("term")]] = []
+def _include_model() -> type[Model]:
+    """The ``include`` mapping of a pairing, one field per include group of the kinds table."""
+    fields: dict[str, Any] = {}
+    for kind in INCLUDE_GROUPS.values():
+        ref = Annotated[Slug, Ref(kind.name)]
+        fields[kind.attribute] = (list[ref], []) if kind.many else (ref | None, None)
+    return create_model("Include", __base__=Model, __doc__="The blocks a pairing uses, by include group.",
+                        **fields)
 
 
-INCLUDE_KINDS: dict[str, str] = {
-    "roles": "role",
-    "responsibilities": "responsibility",
-    "competencies": "competency",
-    "standards": "standard",
-    "communication": "communication",
-    "escalation": "escalation",
-    "metrics": "metric",
-    "risks": "risk",
-    "governance": "governance",
-    "transition": "transition",
-    "provisions": "provision",
-    "terms": "term",
-}
+Include = _include_model()
 
 
 class Revision(Model):
@@ -117,7 +96,7 @@ class Pairing(BlockBase):
     scope: Scope
     other_providers: list[OrganizationRef] = []
     master_agreement: Text
-    documents: Annotated[list[DocumentId], Field(min_length=1)]
+    documents: Annotated[list[Slug], Field(min_length=1)]
     include: Include
     overrides: dict[str, dict[Slug, dict[str, Any]]] = {}
     control: Control
