@@ -30,17 +30,19 @@ def _pyplot():
         path = SHIPPED_TEMPLATES / "fonts" / name
         if path.is_file():
             font_manager.fontManager.addfont(str(path))
-    plt.rcParams.update({
-        "svg.hashsalt": "playbook-builder",
-        "svg.fonttype": "path",
-        "font.family": ["Carlito", "DejaVu Sans"],
-        "font.size": 9,
-        "axes.edgecolor": "#BFBFBF",
-        "axes.labelcolor": INK,
-        "xtick.color": INK,
-        "ytick.color": INK,
-    })
     return plt
+
+
+STYLE = {  # applied while figures are drawn only (rc_context), never to the whole process
+    "svg.hashsalt": "playbook-builder",
+    "svg.fonttype": "path",
+    "font.family": ["Carlito", "DejaVu Sans"],
+    "font.size": 9,
+    "axes.edgecolor": "#BFBFBF",
+    "axes.labelcolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+}
 
 
 def _save(plt, fig, name: str, tight: bool = True, kinds: tuple[str, ...] = ("svg", "png")) -> Figure:
@@ -230,4 +232,6 @@ def available_figures(context: Context) -> set[str]:
 
 def draw_figures(context: Context, names: list[str], kinds: tuple[str, ...] = KINDS) -> dict[str, Figure]:
     """Draw each named figure once, in the kinds of image asked for ("svg", "png")."""
-    return {name: FIGURES[name](context, kinds) for name in dict.fromkeys(names)}
+    plt = _pyplot()
+    with plt.rc_context(STYLE):
+        return {name: FIGURES[name](context, kinds) for name in dict.fromkeys(names)}

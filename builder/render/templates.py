@@ -30,14 +30,6 @@ def template_dirs(user_dir: Path | None = None) -> list[Path]:
     return ([user_dir] if user_dir else []) + [SHIPPED_TEMPLATES]
 
 
-def find_template_file(name: str, user_dir: Path | None = None) -> Path:
-    """The file a template name resolves to (a user's override wins)."""
-    for folder in template_dirs(user_dir):
-        if (folder / name).is_file():
-            return folder / name
-    raise FileNotFoundError(name)
-
-
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>|#])")
 
 
