@@ -208,3 +208,25 @@ def test_terminal_progress_bar_counts_one_step_per_output(project: Path) -> None
         assert reporter.progress.tasks[0].total == 8
         assert reporter.progress.tasks[0].completed == 8
     assert result.ok and "building" in screen.getvalue() and "8/8" in screen.getvalue()
+
+
+def test_a_finished_build_leaves_only_outputs_and_the_manifest(project: Path) -> None:
+    assert build(options(project)).ok
+    names = {p.name for p in (project / "out").iterdir()}
+    assert names == {"acme-cro", "acme-cro-two", "manifest.json"}, "no lock or temporary file is left"
+    first = snapshot(project / "out")
+    assert build(options(project, force=True)).ok
+    assert {p.relative_to(project / "out").as_posix() for p in (project / "out").rglob("*")} == \
+        {p for p in first} | {"acme-cro", "acme-cro-two"}
+
+
+def test_clean_refuses_when_the_content_yields_no_pairing(project: Path, runner) -> None:
+    assert build(options(project)).ok
+    before = snapshot(project / "out")
+    empty = project / "elsewhere"
+    write_content(empty, {"organizations.yaml": MINIMAL_FILES["organizations.yaml"]})
+    result = runner.invoke(main, ["build", "--content", str(empty), "--out", str(project / "out"),
+                                  "--templates", str(project / "tpl"), "--format", "md", "--clean"])
+    assert result.exit_code == 1
+    assert "--clean would remove every output" in result.output and "Nothing was removed" in result.output
+    assert snapshot(project / "out") == before

@@ -256,3 +256,23 @@ def test_real_example_content_redline(tmp_path: Path, monkeypatch) -> None:
     xml = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()
     assert re.findall(r"<w:delText[^>]*>([^<]*)</w:delText>", xml) == ["75 "]
     assert re.findall(r"<w:ins [^>]*><w:r><w:rPr/><w:t[^>]*>([^<]*)</w:t>", xml) == ["70 "]
+
+
+def test_a_refused_stylesheet_url_in_a_redline_is_a_located_error_and_writes_nothing(changed_repo: Path) -> None:
+    from builder.render.templates import SHIPPED_TEMPLATES
+
+    css = (SHIPPED_TEMPLATES / "print.css").read_text() + '\nbody { background: url("file:///etc/hosts"); }\n'
+    (changed_repo / "tpl" / "print.css").write_text(css)
+    result = CliRunner().invoke(diff, ["HEAD~1", "HEAD", "--templates", "tpl", "--redline", "--out", "rl"])
+    assert result.exit_code == 1
+    line = next(line for line in result.output.splitlines() if "refused to fetch" in line)
+    assert line.startswith(f"tpl/print.css:{len(css.splitlines())}:") and "Traceback" not in result.output
+    assert not any((changed_repo / "rl").rglob("*.redline.*")), "no Word redline without its PDF"
+
+
+def test_redline_css_comes_from_the_templates_and_can_be_overridden(changed_repo: Path) -> None:
+    (changed_repo / "tpl" / "redline.css").write_text("ins { color: #00AA00; }\n")
+    redline("HEAD~1", "HEAD")
+    manifest = json.loads((changed_repo / "rl" / "manifest.json").read_text())
+    inputs = {i["path"] for e in manifest["outputs"] if e["format"] == "pdf" for i in e["inputs"]}
+    assert any(path.endswith("tpl/redline.css") for path in inputs)

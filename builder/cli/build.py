@@ -12,6 +12,21 @@ from builder.cli.options import content_option, templates_option
 from builder.writers import format_names
 
 
+class FormatChoice(click.Choice):
+    """The registered output formats, read when the option is parsed (so plugins' formats count)."""
+
+    def __init__(self) -> None:
+        super().__init__(format_names())
+
+    @property
+    def choices(self):  # type: ignore[override]
+        return format_names()
+
+    @choices.setter
+    def choices(self, value) -> None:
+        pass
+
+
 def _shard(ctx: click.Context, param: click.Parameter, value: str | None):
     if value is None:
         return None
@@ -30,7 +45,7 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None):
 @click.option("--pairing", "pairings", multiple=True, metavar="ID", help="Build only this pairing (repeatable).")
 @click.option("--document", "documents", multiple=True, metavar="ID",
               help="Build only this document (repeatable; default: every document each pairing lists).")
-@click.option("--format", "formats", multiple=True, type=click.Choice(format_names()),
+@click.option("--format", "formats", multiple=True, type=FormatChoice(),
               help="Build only this format (repeatable; default: all).")
 @templates_option
 @click.option("--jobs", type=click.IntRange(min=1), default=None,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Iterable, Literal
 
 from pydantic import Field, create_model
 
-from builder.content.model.kinds import INCLUDE_GROUPS
+from builder.content.model.kinds import BLOCK_KINDS, Kind
 from builder.content.model.common import (
     BlockBase, Date, Markdown, Model, OrganizationRef, Ref, RoleRef, SemVer, Slug, Text,
 )
@@ -36,17 +36,17 @@ class Scope(Model):
     systems: list[Text] = []
 
 
-def _include_model() -> type[Model]:
+def include_model(kinds: Iterable[Kind] = BLOCK_KINDS) -> type[Model]:
     """The ``include`` mapping of a pairing, one field per include group of the kinds table."""
     fields: dict[str, Any] = {}
-    for kind in INCLUDE_GROUPS.values():
+    for kind in (kind for kind in kinds if kind.group):
         ref = Annotated[Slug, Ref(kind.name)]
         fields[kind.attribute] = (list[ref], []) if kind.many else (ref | None, None)
     return create_model("Include", __base__=Model, __doc__="The blocks a pairing uses, by include group.",
                         **fields)
 
 
-Include = _include_model()
+Include = include_model()
 
 
 class Revision(Model):
