@@ -8,17 +8,22 @@ from builder.compose.context import Context
 from builder.engine.jobs import Job
 from builder.engine.manifest import Input, build_key, content_inputs, sha256_file, template_inputs
 
-# Relative cost of writing a format, per unit of document size (measured: the PDF layout dominates).
-FORMAT_COST = {"pdf": 1.0, "docx": 0.35, "html": 0.08, "md": 0.01}
+# Cost of writing a format: a fixed part per document (cover, contents, figures, the Word
+# reference file) and a part per block or clause shown. Measured on the example library; the
+# PDF layout dominates.
+FORMAT_COST = {"pdf": (14.0, 1.0), "docx": (20.0, 0.35), "html": (2.0, 0.08), "md": (0.0, 0.01)}
+OTHER_FORMAT_COST = (5.0, 0.2)
 
 
 def document_cost(context: Context, formats: list[str]) -> float:
-    """A predicted cost of one document of a pairing: the blocks and clauses it can show, times
-    its formats' cost (the same for every document of a pairing: good enough to balance work)."""
+    """A predicted cost of one document of a pairing: the blocks and clauses it can show, and its
+    formats' costs (the same for every document of a pairing: good enough to balance work)."""
     blocks = sum(len(group) for group in context.blocks.values())
     clauses = sum(len(getattr(p, "clauses", []) or []) + len(getattr(p, "obligations", []) or [])
                   for p in context.blocks.get("provision", []))
-    return max(blocks + clauses, 1) * sum(FORMAT_COST.get(name, 0.2) for name in formats)
+    size = max(blocks + clauses, 1)
+    return sum(fixed + size * per_block for fixed, per_block in
+               (FORMAT_COST.get(name, OTHER_FORMAT_COST) for name in formats))
 
 
 def plan(contexts: dict[str, Context], pairings: list[str], documents: tuple[str, ...], formats: tuple[str, ...],
