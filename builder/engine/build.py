@@ -45,6 +45,7 @@ class BuildOptions:
     force: bool = False
     clean: bool = False
     shard: Shard | None = None
+    pdf_variant: str | None = None  # pdf/a-3u, pdf/a-2u, ... (default: tagged PDF/UA)
 
     @property
     def selected_formats(self) -> tuple[str, ...]:
@@ -52,7 +53,13 @@ class BuildOptions:
 
     def recorded(self) -> dict:
         """The options that change what an output contains (recorded in the manifest)."""
-        return {"templates": self.templates.as_posix() if self.templates else None}
+        recorded = {"templates": self.templates.as_posix() if self.templates else None}
+        if self.pdf_variant:
+            recorded["pdf-variant"] = self.pdf_variant
+        return recorded
+
+    def writer_options(self) -> dict[str, str]:
+        return {"pdf-variant": self.pdf_variant} if self.pdf_variant else {}
 
 
 @dataclass
@@ -86,7 +93,7 @@ def build(options: BuildOptions, on_event: Callable[[Event], None] = lambda even
     start = time.perf_counter()
     result = BuildResult()
     try:
-        pipeline = Pipeline.load(options.templates)
+        pipeline = Pipeline.load(options.templates, options.writer_options())
     except DiagnosticError as exc:
         result.diagnostics.extend(exc.diagnostics)
         return _timed(result, start)
@@ -112,7 +119,8 @@ def build(options: BuildOptions, on_event: Callable[[Event], None] = lambda even
         on_event(Event("planned", options.out, count=sum(len(job.formats) for job in jobs)))
         staged: list[Staged] = []
         try:
-            staged = _render(jobs, options, Workshop(checked.contexts, pipeline), result, on_event)
+            workshop = Workshop(checked.contexts, pipeline, options.recorded())
+            staged = _render(jobs, options, workshop, result, on_event)
             if result.ok:  # all or nothing: a failed build leaves every previous output as it was
                 entries += _commit(staged, result)
                 staged = []

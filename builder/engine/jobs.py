@@ -16,6 +16,7 @@ from typing import Iterator
 
 from builder.compose.context import Context
 from builder.diagnostics import Diagnostic, DiagnosticError
+from builder.engine.manifest import builder_info
 from builder.engine.pipeline import Pipeline
 
 
@@ -39,16 +40,18 @@ class Workshop:
 
     contexts: dict[str, Context]
     pipeline: Pipeline
+    options: dict = field(default_factory=dict)  # the build options recorded in the manifest
 
-    def run(self, pairing: str, document: str, formats: list[str]) -> JobResult:
+    def run(self, pairing: str, document: str, formats: list[str], entries: dict | None = None) -> JobResult:
         start = time.perf_counter()
+        provenance = {"builder": builder_info(), "options": self.options, "outputs": entries or {}}
         try:
-            files = self.pipeline.make(self.contexts[pairing], document, formats)
+            made, files = self.pipeline.make_document(self.contexts[pairing], document, formats, provenance)
         except DiagnosticError as exc:
             return {}, exc.diagnostics, time.perf_counter() - start
         finally:
             gc.collect()  # layout leaves large reference cycles; free them before the next document
-        return files, [], time.perf_counter() - start
+        return files, made.warnings, time.perf_counter() - start
 
 
 _workshop_of_this_worker: Workshop | None = None  # set in pool workers only, by the initializer
@@ -59,9 +62,9 @@ def _install(workshop: Workshop) -> None:
     _workshop_of_this_worker = workshop
 
 
-def _run_in_worker(pairing: str, document: str, formats: list[str]) -> JobResult:
+def _run_in_worker(pairing: str, document: str, formats: list[str], provenance: dict) -> JobResult:
     assert _workshop_of_this_worker is not None
-    return _workshop_of_this_worker.run(pairing, document, formats)
+    return _workshop_of_this_worker.run(pairing, document, formats, provenance)
 
 
 def execute(jobs: list[Job], workshop: Workshop, processes: int) -> Iterator[tuple[Job, dict[str, bytes],
@@ -69,14 +72,15 @@ def execute(jobs: list[Job], workshop: Workshop, processes: int) -> Iterator[tup
     """Yield (job, files, diagnostics, seconds) as jobs finish, in a pool when processes > 1."""
     if processes <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
-            yield (job, *workshop.run(job.pairing, job.document, job.formats))
+            yield (job, *workshop.run(job.pairing, job.document, job.formats, job.entries))
         return
     # Largest documents first, so the last to finish are short ones and the workers stay busy.
     ordered = sorted(jobs, key=lambda job: -job.cost)
     pool = ProcessPoolExecutor(max_workers=min(processes, len(jobs)), mp_context=multiprocessing.get_context("fork"),
                                initializer=_install, initargs=(workshop,))
     try:
-        futures = {pool.submit(_run_in_worker, job.pairing, job.document, job.formats): job for job in ordered}
+        futures = {pool.submit(_run_in_worker, job.pairing, job.document, job.formats, job.entries): job
+                   for job in ordered}
         for future in as_completed(futures):
             yield (futures[future], *future.result())
     except BaseException:

@@ -117,11 +117,16 @@ def read_manifest(out_dir: Path) -> dict:
     return data if isinstance(data, dict) and isinstance(data.get("outputs"), list) else {"outputs": []}
 
 
+def builder_info() -> dict:
+    """Who made the outputs: the builder's name, version, code fingerprint and library versions."""
+    return {"name": "playbook-builder", "version": __version__, "fingerprint": builder_fingerprint(),
+            "libraries": library_versions()}
+
+
 def manifest_text(entries: list[dict], options: dict) -> str:
     """The manifest as sorted, stable JSON."""
     manifest = {
-        "builder": {"name": "playbook-builder", "version": __version__, "fingerprint": builder_fingerprint(),
-                    "libraries": library_versions()},
+        "builder": builder_info(),
         "options": options,
         "outputs": sorted(entries, key=lambda e: e["path"]),
     }

@@ -31,8 +31,10 @@ class Pipeline:
     assets: Assets
 
     @classmethod
-    def load(cls, templates: Path | None = None) -> "Pipeline":
-        """Read the templates folder(s); broken declarations or theme are located errors."""
+    def load(cls, templates: Path | None = None, options: dict[str, str] | None = None) -> "Pipeline":
+        """Read the templates folder(s); broken declarations or theme are located errors.
+
+        ``options`` are the writers' options of the run (``pdf-variant``)."""
         renderer = TemplateRenderer(templates)
         problems: list[Diagnostic] = []
         documents, theme = DocumentRegistry(()), Theme()
@@ -46,7 +48,7 @@ class Pipeline:
             problems += exc.diagnostics
         if problems:
             raise DiagnosticError(problems)
-        assets = Assets(tuple(template_dirs(templates)), renderer.render)
+        assets = Assets(tuple(template_dirs(templates)), renderer.render, dict(options or {}))
         return cls(renderer, documents, theme, assets)
 
     def document_type(self, document_id: str) -> DocumentType:
@@ -69,11 +71,18 @@ class Pipeline:
         """The bytes of one format of an assembled document."""
         return FORMATS[format_name].writer()(document, self.assets)
 
-    def make(self, context: Context, document_id: str, formats: list[str]) -> dict[str, bytes]:
+    def make(self, context: Context, document_id: str, formats: list[str],
+             provenance: dict[str, object] | None = None) -> dict[str, bytes]:
         """Assemble one document and write the requested formats, in memory.
 
         Word is written before the PDF and freed first: the PDF layout is the biggest step."""
+        return self.make_document(context, document_id, formats, provenance)[1]
+
+    def make_document(self, context: Context, document_id: str, formats: list[str],
+                      provenance: dict[str, object] | None = None) -> tuple[Document, dict[str, bytes]]:
+        """The assembled document (with its warnings) and the bytes of the requested formats."""
         document = self.assemble(context, document_id)
+        document.provenance = dict(provenance or {})
         self.draw(document, context, formats)
         order = sorted(formats, key=lambda name: name == "pdf")
         files: dict[str, bytes] = {}
@@ -81,4 +90,4 @@ class Pipeline:
             files[name] = self.write(document, name)
             if name == "docx":
                 gc.collect()
-        return {name: files[name] for name in formats}
+        return document, {name: files[name] for name in formats}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from builder.diagnostics import Diagnostic
 from builder.tree.document_tree import DocumentTree
 from builder.tree.theme import Theme
 
@@ -64,4 +65,6 @@ class Document:
     theme: Theme = field(default_factory=Theme)
     figures: dict[str, Figure] = field(default_factory=dict)
     sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> content file
+    warnings: list[Diagnostic] = field(default_factory=list)  # found while assembling; the build reports them
+    provenance: dict[str, object] = field(default_factory=dict)  # what the outputs are made from (the manifest entry)
     memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)  # writers' shared work

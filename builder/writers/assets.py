@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from builder.diagnostics import DiagnosticError, Diagnostic, Location, display_path
 
@@ -18,6 +18,7 @@ class Assets:
 
     folders: tuple[Path, ...]
     render: Callable[..., str]
+    options: Mapping[str, str] = field(default_factory=dict)  # writer options of the run (pdf-variant)
 
     def find(self, name: str) -> Path:
         """The file ``name`` resolves to (a user's override wins); a located error if missing."""
