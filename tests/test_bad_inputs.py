@@ -37,14 +37,14 @@ STRUCTURE = [
     ("reference-cycle", {"roles.yaml": MINIMAL_FILES["roles.yaml"].replace("qualifications: [MSc]}", "qualifications: [MSc], reports-to: sponsor-qa}").replace("qualifications: [GCP]}", "qualifications: [GCP], reports-to: sponsor-lead}")}, "roles.yaml:1", "cycle: sponsor-lead -> sponsor-qa -> sponsor-lead"),
     ("pairing-includes-nothing", {"pairings/acme-cro.yaml": PAIRING.split("        include:")[0] + "        include: {}\n" + "        control:" + PAIRING.split("        control:")[1]}, "pairings/acme-cro.yaml:16", "includes no blocks"),
     ("unknown-document", {"pairings/acme-cro.yaml": PAIRING.replace("quality-agreement]", "quality-agreemnt]")}, "pairings/acme-cro.yaml:15", "did you mean 'quality-agreement'"),
-    ("override-unknown-field", {"pairings/acme-cro.yaml": PAIRING + "        overrides:\n          metrics:\n            sae-reporting-timeliness: {treshold: 1}\n"}, "pairings/acme-cro.yaml:36", "unknown field 'treshold'"),
-    ("override-not-included", {"pairings/acme-cro.yaml": PAIRING + "        overrides:\n          metrics:\n            query-time: {target: 1}\n"}, "pairings/acme-cro.yaml:36", "does not include"),
+    ("override-unknown-field", {"pairings/acme-cro.yaml": PAIRING + "        overrides:\n          metrics:\n            sae-reporting-timeliness: {treshold: 1}\n"}, "pairings/acme-cro.yaml:40", "unknown field 'treshold'"),
+    ("override-not-included", {"pairings/acme-cro.yaml": PAIRING + "        overrides:\n          metrics:\n            query-time: {target: 1}\n"}, "pairings/acme-cro.yaml:40", "does not include"),
 ]
 
 DOMAIN = [
     ("threshold-order", {"metrics/sae.yaml": SAE.replace("{amber: 98, red: 95}", "{amber: 95, red: 98}")}, "metrics/sae.yaml:10", "red (98) must be below amber (95)"),
     ("target-past-red", {"metrics/sae.yaml": SAE.replace("target: 100", "target: 90")}, "metrics/sae.yaml:9", "past the red threshold"),
-    ("override-breaks-threshold-order", {"pairings/acme-cro.yaml": PAIRING + "        overrides:\n          metrics:\n            sae-reporting-timeliness: {thresholds: {red: 99}}\n"}, "pairings/acme-cro.yaml:36", "must be below amber"),
+    ("override-breaks-threshold-order", {"pairings/acme-cro.yaml": PAIRING + "        overrides:\n          metrics:\n            sae-reporting-timeliness: {thresholds: {red: 99}}\n"}, "pairings/acme-cro.yaml:40", "must be below amber"),
     ("raci-no-accountable", {"raci.yaml": RACI.replace("{sponsor-lead: A, cro-safety-lead: R}", "{sponsor-lead: C, cro-safety-lead: R}")}, "raci.yaml:11", "no Accountable role"),
     ("raci-two-accountable", {"raci.yaml": RACI.replace("{sponsor-lead: A, cro-safety-lead: R}", "{sponsor-lead: A, cro-safety-lead: A/R}")}, "raci.yaml:11", "2 Accountable roles"),
     ("escalation-times-not-increasing", {"escalation.yaml": ESCALATION.replace("{value: 10, unit: business-days}", "{value: 3, unit: business-days}")}, "escalation.yaml:6", "more time than level 1"),

@@ -98,7 +98,7 @@ def build(options: BuildOptions, on_event: Callable[[Event], None] = lambda even
         result.diagnostics.extend(exc.diagnostics)
         return _timed(result, start)
     checked = check_content(options.content, documents=pipeline.documents.requirements())
-    result.diagnostics.extend(checked.diagnostics)
+    result.diagnostics.extend(item for item in checked.diagnostics if item.level != "note")
     pairings = select(options.pairings, checked.library.ids("pairing"), "pairing", options.content, result.diagnostics)
     documents = tuple(select(options.documents, pipeline.documents.ids(), "document", options.content,
                              result.diagnostics))

@@ -27,7 +27,7 @@ def _role_title(context: Context, role_id: str) -> str:
 def document_meta(context: Context, document: DocumentType) -> DocumentMeta:
     """The metadata of one document of a pairing."""
     pairing = context.pairing
-    control = pairing.control
+    control = pairing.control.for_document(document.id)
     owner = _role_title(context, control.owner)
     sponsor, provider = context.sponsor.title, context.provider.title
     approvers = "; ".join(_role_title(context, a) for a in control.approvers if context.has_role(a))
@@ -78,7 +78,8 @@ def assemble_document(context: Context, document: DocumentType, renderer: Templa
                       theme: Theme | None = None) -> Document:
     """Render the document's template and parse it into its numbered tree."""
     meta = document_meta(context, document)
-    markdown_text = renderer.render(document.template, ctx=context, meta=meta)
+    control = context.pairing.control.for_document(document.id)
+    markdown_text = renderer.render(document.template, ctx=context, meta=meta, control=control)
     markdown_text = "\n".join(line.rstrip() for line in markdown_text.splitlines()).strip() + "\n"
     tree = parse_document(markdown_text, document.numbering)
     problems = _tree_problems(tree, context, renderer, document.id)

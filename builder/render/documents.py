@@ -14,6 +14,7 @@ from typing import Annotated, Iterator, Literal
 
 from pydantic import Field
 
+from builder.compose.pairing_rules import DocumentNeeds
 from builder.content.loader import load_file
 from builder.content.model.common import SLUG_PATTERN, Model, Text
 from builder.content.validation import validate_model
@@ -80,9 +81,9 @@ class DocumentRegistry:
     def ids(self) -> list[str]:
         return [document.id for document in self.types]
 
-    def requirements(self) -> dict[str, tuple[str, ...]]:
-        """Document id -> the include groups a pairing must fill to have it (for the content check)."""
-        return {document.id: document.requires for document in self.types}
+    def requirements(self) -> dict[str, DocumentNeeds]:
+        """Document id -> what it needs of a pairing that lists it (for the content check)."""
+        return {document.id: DocumentNeeds(document.requires, document.signed) for document in self.types}
 
     def get(self, document_id: str) -> DocumentType | None:
         return next((document for document in self.types if document.id == document_id), None)
