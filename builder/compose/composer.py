@@ -317,6 +317,8 @@ def _finish(context: Context, composer: _Composer, have: set[str]) -> None:
     context.other_providers = [finisher.block(org) for org in context.other_providers]
     context.blocks = {kind: [finisher.block(block) for block in group] for kind, group in context.blocks.items()}
     for block, path, reference in finisher.missing:
+        if composer.library.get(reference.name, reference.id or "") is None:
+            continue  # an unknown id: reported where the block is defined
         locator = composer.locators.get((block.kind, block.id), composer.source)
         what = "governance body" if reference.name == "governance" else reference.name
         composer.diagnostics.error(

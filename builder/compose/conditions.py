@@ -1,7 +1,7 @@
 """Conditions: what a pairing has, so that text written for some pairings is left out of the others.
 
 A block or a clause with ``requires: [qtl]`` is used only by pairings that measure a quality
-tolerance limit; ``therapeutic-area:oncology`` only by pairings with an oncology study, and so on.
+tolerance limit; ``therapeutic-area.oncology`` only by pairings with an oncology study, and so on.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ def area_slug(text: str) -> str:
 
 def pairing_conditions(pairing: Pairing, metrics: Iterable[Metric]) -> set[str]:
     """Every condition the pairing meets."""
-    have = {f"model:{pairing.model}", *(f"document:{d}" for d in pairing.documents)}
-    have.update(f"therapeutic-area:{area_slug(study.therapeutic_area)}" for study in pairing.scope.studies)
+    have = {f"model.{pairing.model}", *(f"document.{d}" for d in pairing.documents)}
+    have.update(f"therapeutic-area.{area_slug(study.therapeutic_area)}" for study in pairing.scope.studies)
     if any(metric.type == "QTL" for metric in metrics):
         have.add("qtl")
     if any(study.blinded for study in pairing.scope.studies):

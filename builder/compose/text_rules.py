@@ -21,7 +21,7 @@ Path_ = tuple[str | int, ...]
 CONDITIONAL_TERMS = {
     "qtl": (re.compile(r"\b(quality tolerance limits?|QTLs?)\b"),
             "measures no quality tolerance limit (no QTL metric)"),
-    "therapeutic-area:oncology": (re.compile(r"\b([Oo]ncology|[Tt]umou?rs?|RECIST)\b"),
+    "therapeutic-area.oncology": (re.compile(r"\b([Oo]ncology|[Tt]umou?rs?|RECIST)\b"),
                                   "has no oncology study"),
 }
 

@@ -100,11 +100,11 @@ class Duration(Model):
 
 
 CONDITION_PATTERN = (r"^(?:qtl|blinded|investigational-product|subcontractors"
-                     r"|model:[a-z-]+|therapeutic-area:[a-z0-9-]+|document:[a-z0-9-]+)$")
+                     r"|model\.[a-z-]+|therapeutic-area\.[a-z0-9-]+|document\.[a-z0-9-]+)$")
 Condition = Annotated[str, StringConstraints(pattern=CONDITION_PATTERN)]
 CONDITIONS_HELP = ("qtl (the pairing measures a quality tolerance limit), blinded (a study is blinded), "
                    "investigational-product (the provider handles it), subcontractors (the pairing names "
-                   "approved subcontractors), model:<outsourcing model>, therapeutic-area:<area>, document:<id>")
+                   "approved subcontractors), model.<outsourcing model>, therapeutic-area.<area>, document.<id>")
 
 
 class ConditionalText(Model):
