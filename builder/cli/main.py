@@ -16,6 +16,7 @@ from builder.cli.build import build
 from builder.cli.check import schema, validate
 from builder.cli.diff import diff
 from builder.cli.merge import merge
+from builder.cli.new import new
 
 
 class DebugGroup(click.Group):
@@ -46,5 +47,5 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for command in (validate, build, diff, schema, merge):
+for command in (validate, build, diff, schema, new, merge):
     main.add_command(command)

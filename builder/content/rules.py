@@ -173,7 +173,7 @@ def check_pairing(block: Pairing, at: Locator, diagnostics: Diagnostics) -> None
         diagnostics.error(at.locate(("control", "status")), "missing-field",
                           "an approved document needs 'approved' (the approval date)")
     include = block.include.model_dump()
-    if not any(include.values()):
+    if not any(include.values()) and not block.standard_sets:
         diagnostics.error(at.locate(("include",)), "empty-pairing",
                           f"pairing '{block.id}' includes no blocks")
     if len(set(block.documents)) != len(block.documents):

@@ -171,6 +171,7 @@ class StandardSet(BlockBase):
     description: Markdown
     include: Include
     documents: Annotated[list[Slug], Field(min_length=1)] = ["operating-manual", "quality-agreement"]
+    services: list[Text] = []  # what providers of this model usually deliver (a new pairing's starting list)
     owner: RoleRef  # who usually owns the documents
     approvers: Annotated[list[RoleRef], Field(min_length=1)]
     signatories: SignatoryRoles
