@@ -15,6 +15,7 @@ from builder import __version__
 from builder.cli.build import build
 from builder.cli.check import schema, validate
 from builder.cli.diff import diff
+from builder.cli.serve import serve
 
 
 class DebugGroup(click.Group):
@@ -45,5 +46,5 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for command in (validate, build, diff, schema):
+for command in (validate, build, diff, schema, serve):
     main.add_command(command)
