@@ -410,3 +410,71 @@ def test_a_port_in_use_is_one_clear_error(content: Path) -> None:
     assert done.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}: address already in use; pass another --port" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# -- in a real browser ----------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def browser(tmp_path: Path):
+    """A fresh headless Chromium (Debian's), driven by Playwright; skipped, saying why, without them."""
+    if not CHROMIUM.is_file():
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright for Python is not installed: pip install '.[test]'")
+    with sync_playwright() as playwright:
+        # bypass_csp: Playwright's wait_for_function evaluates strings, which the page's policy forbids
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1000, "height": 700}, bypass_csp=True)
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def test_an_open_page_follows_saves_in_place_and_shows_errors_until_fixed(content: Path, browser) -> None:
+    process, url = start_serve(content)
+    try:
+        page = browser.new_page()
+        page.goto(url)
+        page.click("text=Operating Manual >> nth=0")
+        page.wait_for_url(url + "acme-cro/operating-manual/")
+        page.wait_for_function("document.getElementById('pb-status').textContent === 'Live'")
+        assert "SAEs reported within 24 hours." in page.inner_text("main")
+        page.evaluate("window.notReloaded = true; window.scrollTo(0, 1500)")
+        scrolled = page.evaluate("window.scrollY")
+        assert scrolled > 1000
+
+        sae = content / "metrics" / "sae.yaml"
+        good = sae.read_text()
+        sae.write_text(good.replace("SAEs reported within 24 hours.", "SAEs reported within one calendar day."))
+        page.wait_for_function("document.querySelector('main').innerText.includes('within one calendar day')",
+                               timeout=20_000)
+        assert page.evaluate("window.notReloaded") is True  # swapped in place, not reloaded
+        assert abs(page.evaluate("window.scrollY") - scrolled) <= 2
+        assert page.evaluate("window.playbookPreview.swaps") >= 1
+
+        sae.write_text(good.replace("kind: metric\n", "kind: metric\n  type: KPI\n"))  # bad indentation
+        overlay = page.wait_for_selector("#pb-overlay", timeout=20_000)
+        text = overlay.inner_text()
+        assert "content/metrics/sae.yaml:3:" in text and ": error: " in text
+        assert "error" in page.inner_text("#pb-status")
+
+        sae.write_text(good)
+        page.wait_for_selector("#pb-overlay", state="detached", timeout=20_000)
+        page.wait_for_function("document.querySelector('main').innerText.includes('within 24 hours')",
+                               timeout=20_000)
+        assert page.evaluate("window.notReloaded") is True
+        assert page.inner_text("#pb-status") == "Live"
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
