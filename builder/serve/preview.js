@@ -88,8 +88,10 @@
     if (fresh.title) document.title = fresh.title;
   }
 
-  async function swap() {
-    const response = await fetch(location.pathname, { cache: "no-store" });
+  const fetchPage = () => fetch(location.pathname, { cache: "no-store" });
+
+  async function swap(fetching) {
+    const response = await (fetching || fetchPage());
     if (!response.ok) return;
     const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
     const x = window.scrollX;
@@ -98,7 +100,7 @@
     document.body.style.minHeight = `${document.documentElement.scrollHeight}px`; // no jump while images decode
     syncHead(fresh);
     document.body.className = fresh.body.className;
-    document.body.replaceChildren(...[...fresh.body.childNodes].map((node) => document.importNode(node, true)));
+    document.body.replaceChildren(...[...fresh.body.childNodes].map((node) => document.adoptNode(node)));
     if (keep) document.body.appendChild(keep);
     window.scrollTo(x, y);
     const images = [...document.images].map((image) => (image.decode ? image.decode().catch(() => {}) : null));
@@ -109,14 +111,17 @@
     preview.swaps += 1;
   }
 
-  async function sync() {
+  // ``changed``: the server said this page was reached, so its new body is fetched at once,
+  // while the status is asked for; both are needed before the swap.
+  async function sync(changed) {
+    const fetching = changed ? fetchPage() : null;
     const response = await fetch(statusUrl, { cache: "no-store" });
     if (!response.ok) {
       setStatus("error", "Not found", "This document is no longer in the content");
       return;
     }
     const status = await response.json();
-    if (status.version !== preview.version) await swap();
+    if (status.version !== preview.version) await swap(fetching);
     if (!pairing) {
       setStatus(status.errors ? "warn" : "live", status.errors ? `Live · ${plural(status.errors, "error")}` : "Live");
       return;
@@ -132,7 +137,7 @@
     }
   }
 
-  function refresh() {
+  function refresh(changed) {
     if (busy) {
       again = true;
       return busy;
@@ -141,7 +146,8 @@
       do {
         again = false;
         try {
-          await sync();
+          await sync(changed);
+          changed = false;
         } catch (error) {
           setStatus("offline", "Offline", String(error));
         }
@@ -167,7 +173,7 @@
     if (event.type === "building") setStatus("busy", "Updating…");
     if (event.type === "updated") {
       if (event.assets) reloadStylesheets();
-      refresh();
+      refresh(!pairing || event.documents.includes(`${pairing}/${documentId}`));
     }
   };
 })();
