@@ -16,8 +16,11 @@ the event stream and other pages keep answering.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import threading
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import AsyncIterator, Callable, TypeVar
 
@@ -27,7 +30,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import (
-    FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse,
+    FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse,
 )
 from starlette.routing import Route
 
@@ -99,16 +102,21 @@ def create_app(state: PreviewState, *, broadcaster: Broadcaster | None = None, w
     about an unexpected failure of a refresh or of the watcher (without it, it is raised)."""
     events = broadcaster or Broadcaster()
     refresher = Refresher(state, events, on_update, on_error)
+    stopping = asyncio.Event()
+
+    def stop() -> None:
+        """Let open requests end now: event streams close, waiting PDF requests are answered."""
+        stopping.set()
+        events.close()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        stop = asyncio.Event()
-        watcher = asyncio.create_task(refresher.watch(stop)) if watch else None
+        watching = asyncio.Event()  # set: stop watching
+        watcher = asyncio.create_task(refresher.watch(watching)) if watch else None
         try:
             yield
         finally:
-            stop.set()
-            events.close()
+            watching.set()
             if watcher is not None:
                 watcher.cancel()
                 await asyncio.gather(watcher, return_exceptions=True)
@@ -118,6 +126,7 @@ def create_app(state: PreviewState, *, broadcaster: Broadcaster | None = None, w
                     middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
     app.router.redirect_slashes = False  # never redirect a path that is not a document
     app.state.preview, app.state.events, app.state.refresher = state, events, refresher
+    app.state.stopping, app.state.stop = stopping, stop
     return app
 
 
@@ -150,7 +159,9 @@ async def pdf(request: Request) -> Response:
     if not pairing_id:
         return await _not_found(request)
     try:
-        data = await to_thread.run_sync(state.pdf, pairing_id, document_id)
+        data = await _in_daemon_thread(request.app.state.stopping, state.pdf, pairing_id, document_id)
+    except Stopping:
+        return PlainTextResponse("the preview is stopping", status_code=503)
     except KeyError:
         return await _not_found(request)
     except DiagnosticError as exc:
@@ -240,6 +251,41 @@ async def _locked(state: PreviewState, function: Callable[..., T], *args) -> T:
         with state.lock:
             return function(*args)
     return await to_thread.run_sync(run)
+
+
+class Stopping(Exception):
+    """The preview stopped while a request waited."""
+
+
+async def _in_daemon_thread(stopping: asyncio.Event, function: Callable[..., T], *args) -> T:
+    """Run a long job (a PDF layout) in a daemon thread, which never keeps a stopped preview
+    alive; Stopping when the preview stops first (the job's result is dropped)."""
+    loop = asyncio.get_running_loop()
+    result: asyncio.Future = loop.create_future()
+
+    def settle(outcome: Callable[[], None]) -> None:
+        if not result.done():
+            outcome()
+
+    def run() -> None:
+        try:
+            value = function(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting request
+            outcome = partial(result.set_exception, exc)
+        else:
+            outcome = partial(result.set_result, value)
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
+            loop.call_soon_threadsafe(settle, outcome)
+
+    threading.Thread(target=run, name="playbook serve: layout", daemon=True).start()
+    waiting = asyncio.ensure_future(stopping.wait())
+    try:
+        await asyncio.wait({result, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiting.cancel()
+    if not result.done():
+        raise Stopping
+    return result.result()
 
 
 def _page(html: str, status_code: int = 200) -> Response:

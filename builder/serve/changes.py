@@ -33,9 +33,11 @@ class ChangeSet:
         return any(_within(source, changed) for source in sources for changed in self.content)
 
     def shown(self, root: Path) -> list[str]:
-        """The changed files relative to ``root`` where possible, for a one-line report."""
+        """The changed files relative to ``root`` where possible, for a one-line report
+        (content files first; other names in the content folder only when there are none)."""
+        files = {path for path in self.content if path.endswith(YAML_SUFFIXES)} or self.content
         names = []
-        for path in sorted(self.content | self.templates):
+        for path in sorted(files | self.templates):
             relative = os.path.relpath(path, root)
             names.append(path if relative.startswith("..") else relative)
         return names

@@ -63,11 +63,12 @@ def index_page(state: PreviewState) -> str:
                          f'rel="noopener">PDF</a></li>')
         problems = len(state.pairing_errors(pairing_id))
         note = (f'<span class="pb-bad">{_plural(problems, "error")}</span>' if problems else
-                "" if pairing_id in checked.contexts else '<span class="pb-bad">does not compose</span>')
+                '<span class="pb-good">ok</span>' if pairing_id in checked.contexts else
+                '<span class="pb-bad">does not compose</span>')
         rows.append(f"<tr><td><strong>{escape(pairing.title)}</strong><br><code>{escape(pairing_id)}</code></td>"
                     f"<td>{escape(pairing.model)}</td><td><ul>{''.join(links) or '<li>none</li>'}</ul></td>"
                     f"<td>{note}</td></tr>")
-    table = ("<table class=\"pb-pairings\"><thead><tr><th>Pairing</th><th>Model</th><th>Documents</th><th></th>"
+    table = ("<table class=\"pb-pairings\"><thead><tr><th>Pairing</th><th>Model</th><th>Documents</th><th>Status</th>"
              f"</tr></thead><tbody>{''.join(rows)}</tbody></table>" if rows else
              "<p>The content defines no pairing yet.</p>")
     summary = (f'<p class="pb-summary {"pb-bad" if errors else "pb-good"}" id="pb-diagnostics-count">'

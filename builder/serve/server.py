@@ -18,7 +18,6 @@ from typing import Callable
 import uvicorn
 
 from builder.serve.app import LOOPBACK_HOSTS, create_app
-from builder.serve.events import Broadcaster
 from builder.serve.state import PreviewState, Update
 
 
@@ -37,13 +36,12 @@ def serve_preview(state: PreviewState, options: ServeOptions, *, on_ready: Calla
                   on_update: Callable[[Update], None], on_error: Callable[[BaseException], None]) -> None:
     """Serve until Ctrl-C; ``on_ready`` gets the address once the socket listens."""
     sock = bind(options.host, options.port)
-    broadcaster = Broadcaster()
-    app = create_app(state, broadcaster=broadcaster, on_update=on_update, on_error=on_error,
+    app = create_app(state, on_update=on_update, on_error=on_error,
                      allowed_hosts=LOOPBACK_HOSTS if is_loopback(options.host) else ["*"])
     guarded = app if options.debug else InternalErrors(app, on_error)
     config = uvicorn.Config(guarded, log_level="info" if options.debug else "error", access_log=options.debug,
                             timeout_graceful_shutdown=2, lifespan="on")
-    server = PreviewServer(config, broadcaster)
+    server = PreviewServer(config, app.state.stop)
     host, port = sock.getsockname()[:2]
     on_ready(f"http://{f'[{host}]' if ':' in host else host}:{port}/")
     try:
@@ -81,11 +79,11 @@ def is_loopback(host: str) -> bool:
 
 
 class PreviewServer(uvicorn.Server):
-    """uvicorn's server, which ends the event streams as soon as it is asked to stop."""
+    """uvicorn's server, which ends the event streams and waiting requests as soon as it is asked to stop."""
 
-    def __init__(self, config: uvicorn.Config, broadcaster: Broadcaster) -> None:
+    def __init__(self, config: uvicorn.Config, on_exit: Callable[[], None]) -> None:
         super().__init__(config)
-        self.broadcaster = broadcaster
+        self.on_exit = on_exit  # called in the event loop: ends streams and waiting requests
         self.loop: asyncio.AbstractEventLoop | None = None
 
     async def serve(self, sockets: list[socket.socket] | None = None) -> None:
@@ -100,7 +98,7 @@ class PreviewServer(uvicorn.Server):
         else:
             self.should_exit = True
         if self.loop is not None and not self.loop.is_closed():
-            self.loop.call_soon_threadsafe(self.broadcaster.close)
+            self.loop.call_soon_threadsafe(self.on_exit)
 
 
 class InternalErrors:
