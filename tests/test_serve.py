@@ -27,22 +27,10 @@ from builder.serve.state import PreviewState
 from builder.serve.watcher import ChangeBatch, batch_changes
 from conftest import MINIMAL_FILES, write_content, write_templates
 
-OTHER_METRIC = """
-    id: query-resolution-time
-    kind: metric
-    type: KPI
-    title: Query resolution time
-    definition: Data queries resolved within 10 business days.
-    formula: queries resolved within 10 days / all queries x 100
-    unit: percent
-    direction: higher-is-better
-    target: 95
-    thresholds: {amber: 90, red: 85}
-    frequency: monthly
-    source: EDC
-    owner: cro-pm
-    reviewed-by: joint-operations-committee
-    """
+OTHER_METRIC = MINIMAL_FILES["metrics/sae.yaml"].replace(
+    "id: sae-reporting-timeliness", "id: query-resolution-time").replace(
+    "title: SAE reporting timeliness", "title: Query resolution time").replace(
+    "definition: SAEs reported within 24 hours.", "definition: Data queries resolved within 10 business days.")
 SECOND_PAIRING = MINIMAL_FILES["pairings/acme-cro.yaml"].replace("id: acme-cro", "id: acme-cro-letter").replace(
     "metrics: [sae-reporting-timeliness]", "metrics: [sae-reporting-timeliness, query-resolution-time]").replace(
     "master-agreement: MSA 1", "master-agreement: MSA 2\n        page-size: letter")
@@ -203,7 +191,7 @@ def test_a_content_error_is_listed_in_the_document_status_until_it_is_fixed(clie
 
 def test_errors_in_another_pairings_files_do_not_block_a_document(client: TestClient, state: PreviewState) -> None:
     client.get("/acme-cro/operating-manual/")
-    other = edit(Path("content/metrics/other.yaml"), "target: 95", "target: [95")
+    other = edit(Path("content/metrics/other.yaml"), "target: 100", "target: [100")
     state.refresh([other])
     mine = client.get("/_serve/status/acme-cro/operating-manual").json()
     theirs = client.get("/_serve/status/acme-cro-letter/operating-manual").json()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import traceback
@@ -26,14 +27,19 @@ def serve(ctx: click.Context, content_dir: Path, templates_dir: Path | None, hos
     Content errors are shown over the page (file:line:col) until they are fixed. Ctrl-C stops.
     """
     debug = bool(ctx.find_root().obj and ctx.find_root().obj.get("debug"))
+    abandoned = False
     try:
-        _serve(content_dir, templates_dir, host, port, debug)
+        abandoned = _serve(content_dir, templates_dir, host, port, debug)
     except KeyboardInterrupt:
         pass
     click.echo("playbook serve: stopped", err=True)
+    if abandoned:  # a PDF layout is still running in a daemon thread: nothing to save, leave now
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
-def _serve(content_dir: Path, templates_dir: Path | None, host: str, port: int, debug: bool) -> None:
+def _serve(content_dir: Path, templates_dir: Path | None, host: str, port: int, debug: bool) -> bool:
     from builder.cli.report import plural, print_diagnostics
     from builder.diagnostics import display_path
     from builder.serve.server import ServeError, ServeOptions, is_loopback, serve_preview
@@ -73,7 +79,8 @@ def _serve(content_dir: Path, templates_dir: Path | None, host: str, port: int, 
                    + ("" if debug else "; rerun with --debug for the traceback"), err=True)
 
     try:
-        serve_preview(state, ServeOptions(host, port, debug), on_ready=ready, on_update=updated, on_error=failed)
+        return serve_preview(state, ServeOptions(host, port, debug), on_ready=ready, on_update=updated,
+                             on_error=failed)
     except ServeError as exc:
         click.echo(f"playbook serve: {exc}", err=True)
         sys.exit(1)

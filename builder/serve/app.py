@@ -127,6 +127,7 @@ def create_app(state: PreviewState, *, broadcaster: Broadcaster | None = None, w
     app.router.redirect_slashes = False  # never redirect a path that is not a document
     app.state.preview, app.state.events, app.state.refresher = state, events, refresher
     app.state.stopping, app.state.stop = stopping, stop
+    app.state.layouts = set()  # PDF layouts running in daemon threads
     return app
 
 
@@ -159,7 +160,7 @@ async def pdf(request: Request) -> Response:
     if not pairing_id:
         return await _not_found(request)
     try:
-        data = await _in_daemon_thread(request.app.state.stopping, state.pdf, pairing_id, document_id)
+        data = await _in_daemon_thread(request.app.state, state.pdf, pairing_id, document_id)
     except Stopping:
         return PlainTextResponse("the preview is stopping", status_code=503)
     except KeyError:
@@ -257,9 +258,9 @@ class Stopping(Exception):
     """The preview stopped while a request waited."""
 
 
-async def _in_daemon_thread(stopping: asyncio.Event, function: Callable[..., T], *args) -> T:
+async def _in_daemon_thread(app_state, function: Callable[..., T], *args) -> T:
     """Run a long job (a PDF layout) in a daemon thread, which never keeps a stopped preview
-    alive; Stopping when the preview stops first (the job's result is dropped)."""
+    alive (``layouts_running`` tells); Stopping when the preview stops first."""
     loop = asyncio.get_running_loop()
     result: asyncio.Future = loop.create_future()
 
@@ -274,11 +275,15 @@ async def _in_daemon_thread(stopping: asyncio.Event, function: Callable[..., T],
             outcome = partial(result.set_exception, exc)
         else:
             outcome = partial(result.set_result, value)
+        finally:
+            app_state.layouts.discard(threading.current_thread())
         with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
             loop.call_soon_threadsafe(settle, outcome)
 
-    threading.Thread(target=run, name="playbook serve: layout", daemon=True).start()
-    waiting = asyncio.ensure_future(stopping.wait())
+    thread = threading.Thread(target=run, name="playbook serve: layout", daemon=True)
+    app_state.layouts.add(thread)
+    thread.start()
+    waiting = asyncio.ensure_future(app_state.stopping.wait())
     try:
         await asyncio.wait({result, waiting}, return_when=asyncio.FIRST_COMPLETED)
     finally:
@@ -286,6 +291,11 @@ async def _in_daemon_thread(stopping: asyncio.Event, function: Callable[..., T],
     if not result.done():
         raise Stopping
     return result.result()
+
+
+def layouts_running(app: Starlette) -> bool:
+    """Whether a PDF layout is still running (in a daemon thread) after the preview stopped."""
+    return any(thread.is_alive() for thread in list(app.state.layouts))
 
 
 def _page(html: str, status_code: int = 200) -> Response:

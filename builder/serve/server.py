@@ -17,7 +17,7 @@ from typing import Callable
 
 import uvicorn
 
-from builder.serve.app import LOOPBACK_HOSTS, create_app
+from builder.serve.app import LOOPBACK_HOSTS, create_app, layouts_running
 from builder.serve.state import PreviewState, Update
 
 
@@ -33,8 +33,12 @@ class ServeOptions:
 
 
 def serve_preview(state: PreviewState, options: ServeOptions, *, on_ready: Callable[[str], None],
-                  on_update: Callable[[Update], None], on_error: Callable[[BaseException], None]) -> None:
-    """Serve until Ctrl-C; ``on_ready`` gets the address once the socket listens."""
+                  on_update: Callable[[Update], None], on_error: Callable[[BaseException], None]) -> bool:
+    """Serve until Ctrl-C; ``on_ready`` gets the address once the socket listens.
+
+    Returns whether a PDF layout was still running when the preview stopped: its result is
+    not wanted, and the process should then end without finalizing the interpreter, which
+    can crash native libraries still at work in that thread (see ``builder.cli.serve``)."""
     sock = bind(options.host, options.port)
     app = create_app(state, on_update=on_update, on_error=on_error,
                      allowed_hosts=LOOPBACK_HOSTS if is_loopback(options.host) else ["*"])
@@ -48,6 +52,7 @@ def serve_preview(state: PreviewState, options: ServeOptions, *, on_ready: Calla
         server.run(sockets=[sock])
     finally:
         sock.close()
+    return layouts_running(app)
 
 
 def bind(host: str, port: int) -> socket.socket:
