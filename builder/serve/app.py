@@ -187,7 +187,7 @@ async def status(request: Request) -> Response:
     """The index's status: its version, and the content's errors."""
     def report(state: PreviewState) -> dict:
         errors = state.errors()
-        warnings = len(state.checked.diagnostics.warnings) if state.checked.library else 0
+        warnings = len(state.checked.diagnostics.warnings)
         return {"version": state.serial, "errors": len(errors), "warnings": warnings,
                 "diagnostics": [_json(d) for d in errors]}
     state = _state(request)

@@ -47,12 +47,11 @@ def document_page(state: PreviewState, page: Page) -> str:
 def index_page(state: PreviewState) -> str:
     """Every pairing with its documents, and the content's problems."""
     checked = state.checked
-    diagnostics = state.template_errors + (checked.diagnostics.sorted() if checked.library else [])
+    diagnostics = state.template_errors + checked.diagnostics.sorted()
     errors = sum(1 for d in diagnostics if d.level == "error")
     warnings = len(diagnostics) - errors
     rows = []
-    pairing_ids = checked.library.ids("pairing") if checked.library else []
-    for pairing_id in sorted(pairing_ids):
+    for pairing_id in sorted(checked.library.ids("pairing")):
         pairing = checked.library.get("pairing", pairing_id).block
         links = []
         for document_id in state.documents_of(pairing_id):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterable
 
 from builder.compose.check import CheckResult, check_content
+from builder.content.library import Library
 from builder.diagnostics import Diagnostic, DiagnosticError, Location, display_path
 from builder.engine.pipeline import Pipeline
 from builder.render.templates import template_dirs
@@ -74,7 +75,7 @@ class PreviewState:
         self.figures = FigureCache()
         self.pipeline: Pipeline | None = None
         self.template_errors: list[Diagnostic] = []
-        self.checked = CheckResult(library=None)  # type: ignore[arg-type]  # set by load()
+        self.checked = CheckResult(Library())  # empty until load()
         self.sources: dict[str, frozenset[str]] = {}  # pairing -> content files (absolute) it is made of
         self.pages: dict[Key, Page] = {}
         self.serial = 0  # counts every change of what is shown
@@ -116,7 +117,7 @@ class PreviewState:
             self.pipeline, self.template_errors = Pipeline.load(self.templates_dir), []
         except DiagnosticError as exc:
             self.pipeline, self.template_errors = None, list(exc.diagnostics)
-        self.figures = FigureCache()  # figures are drawn with the templates' fonts
+        self.figures = FigureCache()  # conservative: new templates may change how figures look
 
     def _check(self) -> None:
         documents = self.pipeline.documents.requirements() if self.pipeline else None
@@ -146,7 +147,7 @@ class PreviewState:
 
     def documents_of(self, pairing_id: str) -> list[str]:
         """The documents a pairing lists that the templates declare (none for an unknown pairing)."""
-        entry = self.checked.library.get("pairing", pairing_id) if self.checked.library else None
+        entry = self.checked.library.get("pairing", pairing_id)
         if entry is None:
             return []
         declared = self.pipeline.documents.ids() if self.pipeline else []
