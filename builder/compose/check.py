@@ -12,7 +12,7 @@ from builder.compose.pairing_rules import DocumentNeeds
 from builder.compose.textrefs import check_text_references
 from builder.diagnostics import Diagnostics, Location, display_path
 from builder.content.library import Library, build_library
-from builder.content.loader import load_content
+from builder.content.loader import FileLoader, load_content
 from builder.content.references import check_references
 from builder.content.rules import check_block
 
@@ -31,13 +31,15 @@ class CheckResult:
 
 
 def check_content(content_dir: Path, pairings: list[str] | None = None,
-                  documents: Mapping[str, DocumentNeeds] | None = None) -> CheckResult:
+                  documents: Mapping[str, DocumentNeeds] | None = None,
+                  load: FileLoader | None = None) -> CheckResult:
     """Check a content folder and compose its pairings (all, or those named).
 
     ``documents`` maps the document ids the templates declare to what each needs of a pairing;
-    a pairing that lists another document is an error (None: not checked)."""
+    a pairing that lists another document is an error (None: not checked).
+    ``load`` reads one content file (see ``load_content``)."""
     diagnostics = Diagnostics()
-    sources = load_content(content_dir, diagnostics)
+    sources = load_content(content_dir, diagnostics, load)
     library = build_library(sources, diagnostics)
     check_references(library, diagnostics)
     party_of = party_lookup(library)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -245,8 +245,15 @@ def content_files(root: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
-def load_content(root: Path, diagnostics: Diagnostics) -> list[SourceBlock]:
-    """Load every block under the content folder ``root``."""
+FileLoader = Callable[[Path, Diagnostics], list[SourceBlock]]
+
+
+def load_content(root: Path, diagnostics: Diagnostics, load: FileLoader | None = None) -> list[SourceBlock]:
+    """Load every block under the content folder ``root``.
+
+    ``load`` reads one file (default ``load_file``); the live preview passes one that keeps
+    the blocks of files that did not change since the last check."""
+    load = load or load_file
     if not root.is_dir():
         diagnostics.error(Location(display_path(root)), "no-content", "content folder not found")
         return []
@@ -257,7 +264,7 @@ def load_content(root: Path, diagnostics: Diagnostics) -> list[SourceBlock]:
             Location(display_path(root)), "no-content", "no .yaml files in the content folder"
         )
     for path in files:
-        blocks.extend(load_file(path, diagnostics))
+        blocks.extend(load(path, diagnostics))
         if len(blocks) > LIMITS.max_blocks:
             diagnostics.error(
                 Location(display_path(path)), "limit-exceeded",
