@@ -101,6 +101,11 @@ class DiagnosticError(Exception):
         self.diagnostics = items
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 error', '2 errors'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def suggest(word: str, candidates: Iterable[str]) -> str:
     """Return ` (did you mean 'x'?)` for the closest candidate, or an empty string."""
     matches = difflib.get_close_matches(str(word), sorted(set(candidates)), n=1, cutoff=0.6)

@@ -38,7 +38,8 @@ def new_pairing_command(pairing_id: str, provider_name: str, model: str, sponsor
     """
     from builder.authoring.new_pairing import NewError, new_pairing
     from builder.authoring.yaml_files import FileConflict, write_all
-    from builder.cli.report import plural, print_diagnostics
+    from builder.cli.report import print_diagnostics
+    from builder.diagnostics import plural
     from builder.compose.check import check_content
     from builder.diagnostics import display_path
     from builder.render.documents import load_documents

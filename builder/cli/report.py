@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from builder.compose.check import CheckResult
-from builder.diagnostics import Diagnostics
+from builder.diagnostics import Diagnostics, plural
 
 
 def validation_json(result: CheckResult) -> dict:
@@ -23,11 +23,6 @@ def print_diagnostics(diagnostics: Diagnostics) -> None:
         colour = {"error": "red", "warning": "yellow"}.get(diagnostic.level, "cyan")
         click.echo(f"{diagnostic.location}: " + click.style(diagnostic.level, fg=colour)
                    + f": {diagnostic.message}")
-
-
-def plural(count: int, noun: str) -> str:
-    """'1 error', '2 errors'."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def print_text_report(result: CheckResult) -> None:

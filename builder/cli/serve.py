@@ -40,7 +40,8 @@ def serve(ctx: click.Context, content_dir: Path, templates_dir: Path | None, hos
 
 
 def _serve(content_dir: Path, templates_dir: Path | None, host: str, port: int, debug: bool) -> bool:
-    from builder.cli.report import plural, print_diagnostics
+    from builder.cli.report import print_diagnostics
+    from builder.diagnostics import plural
     from builder.diagnostics import display_path
     from builder.serve.server import ServeError, ServeOptions, is_loopback, serve_preview
     from builder.serve.state import PreviewState, Update

@@ -8,7 +8,7 @@ document, except one inside ``<templates>/<document-id>/``, which reaches that d
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 

@@ -11,7 +11,7 @@ import re
 from html import escape
 from pathlib import Path
 
-from builder.diagnostics import Diagnostic, DiagnosticError, display_path
+from builder.diagnostics import Diagnostic, DiagnosticError, display_path, plural
 from builder.serve.state import Page, PreviewState
 
 SCRIPT_URL = "/_serve/preview.js"
@@ -48,6 +48,7 @@ def index_page(state: PreviewState) -> str:
     """Every pairing with its documents, and the content's problems."""
     checked = state.checked
     diagnostics = state.template_errors + checked.diagnostics.sorted()
+    diagnostics = [d for d in diagnostics if d.level != "note"]
     errors = sum(1 for d in diagnostics if d.level == "error")
     warnings = len(diagnostics) - errors
     rows = []
@@ -61,7 +62,7 @@ def index_page(state: PreviewState) -> str:
                          f'<a class="pb-pdf" href="{pdf_url(pairing_id, document_id)}" target="_blank" '
                          f'rel="noopener">PDF</a></li>')
         problems = len(state.pairing_errors(pairing_id))
-        note = (f'<span class="pb-bad">{_plural(problems, "error")}</span>' if problems else
+        note = (f'<span class="pb-bad">{plural(problems, "error")}</span>' if problems else
                 '<span class="pb-good">ok</span>' if pairing_id in checked.contexts else
                 '<span class="pb-bad">does not compose</span>')
         rows.append(f"<tr><td><strong>{escape(pairing.title)}</strong><br><code>{escape(pairing_id)}</code></td>"
@@ -71,7 +72,7 @@ def index_page(state: PreviewState) -> str:
              f"</tr></thead><tbody>{''.join(rows)}</tbody></table>" if rows else
              "<p>The content defines no pairing yet.</p>")
     summary = (f'<p class="pb-summary {"pb-bad" if errors else "pb-good"}" id="pb-diagnostics-count">'
-               f'{_plural(errors, "error")}, {_plural(warnings, "warning")}</p>')
+               f'{plural(errors, "error")}, {plural(warnings, "warning")}</p>')
     listing = _diagnostic_list(diagnostics) if diagnostics else ""
     body = (f'<main class="pb-index"><h1>Live preview</h1><p>Content: <code>{escape(display_path(state.content_dir))}'
             f"</code></p>{summary}{listing}<h2>Pairings</h2>{table}</main>")
@@ -161,5 +162,3 @@ def _page_margins(page: Page) -> dict[str, str]:
     return margins
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
