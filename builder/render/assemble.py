@@ -9,6 +9,7 @@ from builder.render.figures import FIGURES, available_figures
 from builder.render.source_search import locate_text
 from builder.render.templates import TemplateRenderer, long_date
 from builder.tree import Document, DocumentMeta, DocumentTree, Theme, parse_document
+from builder.tree.marks import recording_origins, strip_marks
 
 STATUS_LABELS = {"draft": "Draft", "in-review": "In review", "approved": "Approved", "superseded": "Superseded"}
 MODEL_LABELS = {
@@ -79,9 +80,11 @@ def assemble_document(context: Context, document: DocumentType, renderer: Templa
     """Render the document's template and parse it into its numbered tree."""
     meta = document_meta(context, document)
     control = context.pairing.control.for_document(document.id)
-    markdown_text = renderer.render(document.template, ctx=context, meta=meta, control=control)
-    markdown_text = "\n".join(line.rstrip() for line in markdown_text.splitlines()).strip() + "\n"
-    tree = parse_document(markdown_text, document.numbering)
+    with recording_origins() as origins:
+        marked = renderer.render(document.template, ctx=context, meta=meta, control=control)
+    marked = "\n".join(line.rstrip() for line in marked.splitlines()).strip() + "\n"
+    tree = parse_document(marked, document.numbering, origins)
+    markdown_text = strip_marks(marked)
     problems = _tree_problems(tree, context, renderer, document.id)
     if problems:
         raise DiagnosticError(problems)
