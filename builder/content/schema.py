@@ -71,6 +71,21 @@ def _partial(definition: dict[str, Any]) -> dict[str, Any]:
                 walk(value)
 
     walk(partial)
+    for name, prop in list(partial.get("properties", {}).items()):
+        partial["properties"][name] = _or_items(prop)
     partial.get("properties", {}).pop("id", None)
     partial.get("properties", {}).pop("kind", None)
     return partial
+
+
+def _or_items(prop: dict[str, Any]) -> dict[str, Any]:
+    """A list field may also be overridden item by item: ``{2: new item}``."""
+    arrays = [option for option in prop.get("anyOf", [prop]) if option.get("type") == "array" and "items" in option]
+    if not arrays:
+        return prop
+    by_index = {"type": "object", "propertyNames": {"pattern": "^[0-9]+$"},
+                "additionalProperties": arrays[0]["items"],
+                "description": "Items that differ, by their index (0 is the first)."}
+    options = prop.get("anyOf", [{k: v for k, v in prop.items() if k not in ("title", "description", "default")}])
+    kept = {k: v for k, v in prop.items() if k in ("title", "description", "default")}
+    return {**kept, "anyOf": [*options, by_index]}
