@@ -58,7 +58,7 @@ def render_text(report: DiffReport) -> str:
         lines += ["", "Documents"]
         for pairing in report.pairings:
             documents = ", ".join(_document_status(d) for d in pairing.documents) or "no documents"
-            lines.append(f"  {pairing.pairing}: {documents}; {pairing.version_note}")
+            lines.append(f"  {pairing.pairing}: {documents}; {pairing.versions_note}")
     lines += ["", _summary_line(report)]
     return "\n".join(lines) + "\n"
 
@@ -73,8 +73,8 @@ def render_json(report: DiffReport, snapshot_diffs: bool = True) -> dict:
         "changes": [c.to_json() for c in report.changes],
         "pairings": [
             {**p.to_json(), "documents": [
-                {**d.to_json(), **({"snapshot_diff": d.snapshot_diff("a", "b")} if snapshot_diffs and d.status != "unchanged" else {})}
-                for d in p.documents]}
+                {**data, **({"snapshot_diff": d.snapshot_diff("a", "b")} if snapshot_diffs and d.status != "unchanged" else {})}
+                for d, data in zip(p.documents, p.to_json()["documents"])]}
             for p in report.pairings
         ],
         "diagnostics": [d.to_json() for d in report.diagnostics.sorted()],
