@@ -144,6 +144,14 @@ def render_markdown(report: DiffReport) -> str:
             elif pairing.verdict == "ok":
                 proposed += " ✓"
             lines.append(f"| {code(pairing.pairing)} | {documents} | {version} | {proposed} |")
+            for document, own in pairing.own_versions.items():
+                own_version = md(own.new or own.old or "")
+                if own.old and own.new and own.old != own.new:
+                    own_version = f"{md(own.old)} → {md(own.new)}"
+                own_proposed = f"**{md(own.proposed)}** ({own.bump}: {md(own.reason)})" if own.bump != "none" \
+                    else "no change proposed"
+                lines.append(f"| {code(pairing.pairing)} | {md(document)} (its own version) | {own_version} | "
+                             f"{own_proposed} |")
     lines += _snapshot_markdown(report)
     return "\n".join(lines) + "\n"
 
