@@ -91,9 +91,10 @@ def execute(jobs: list[Job], workshop: Workshop, processes: int) -> Iterator[tup
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Stop at once: cancel what has not started and end the workers (Ctrl-C must not wait for layouts)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() forgets them
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in list(getattr(pool, "_processes", {}).values()):
+    for process in processes:
         if process.is_alive():
             process.terminate()
-    for process in list(getattr(pool, "_processes", {}).values()):
+    for process in processes:
         process.join(timeout=1)
