@@ -63,15 +63,29 @@ def outline_titles(reader: PdfReader) -> list[tuple[int, str]]:
     return titles
 
 
+def effective_numbering(paragraph) -> tuple[int, int] | None:
+    """(numId, ilvl) as Word resolves it: the paragraph's own w:numPr, else its style's (through
+    basedOn); numId 0 means no number."""
+    num_pr = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
+    style = paragraph.style
+    while num_pr is None and style is not None:
+        p_pr = style.element.pPr
+        num_pr = p_pr.numPr if p_pr is not None else None
+        style = style.base_style
+    if num_pr is None or num_pr.numId is None or num_pr.numId.val == 0:
+        return None
+    return num_pr.numId.val, num_pr.ilvl.val if num_pr.ilvl is not None else 0
+
+
 def word_numbering(paragraphs) -> list[tuple[str, str]]:
     """The numbers Word shows for numbered headings and clauses (one multilevel list)."""
     counters = [0] * 9
     shown = []
     for paragraph in paragraphs:
-        num_pr = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
-        if num_pr is None or not paragraph.style.name.startswith(("Heading", "Clause")):
+        numbering = effective_numbering(paragraph)
+        if numbering is None or not paragraph.style.name.startswith(("Heading", "Clause")):
             continue
-        level = int(num_pr.ilvl.val)
+        level = numbering[1]
         counters[level] += 1
         counters[level + 1:] = [0] * (8 - level)
         shown.append((".".join(str(n) for n in counters[: level + 1]), paragraph.text.strip()))
@@ -138,7 +152,8 @@ def test_docx_clause_numbers_come_from_numbering_xml_not_typed_digits(built: Pat
     clauses = [p for p in document.paragraphs if p.style.name == "Clause 2"]
     assert len(clauses) > 40
     assert not [p.text for p in clauses if re.match(r"^\s*\d+(\.\d+)+\s", p.text)]
-    num_ids = {p._p.pPr.numPr.numId.val for p in clauses}
+    assert not [p for p in clauses if p._p.pPr.numPr is not None]  # numbered by the style, as Word links it
+    num_ids = {effective_numbering(p)[0] for p in clauses}
     assert len(num_ids) == 1
     numbering = document.part.numbering_part.element
     num = numbering.xpath(f'//w:num[@w:numId="{num_ids.pop()}"]')[0]

@@ -168,6 +168,55 @@ def test_clause_numbering_is_multilevel_and_idempotent(sample: bytes, body) -> N
     assert tags.index("num") > max(i for i, t in enumerate(tags) if t == "abstractNum")
 
 
+def test_reference_numbers_headings_and_clauses_by_their_styles() -> None:
+    """Levels 0-2 of the clause list name Heading 1-3; those styles and Clause 2/3 carry the
+    list in their own w:numPr, so a paragraph given "Clause 2" in Word is numbered; TOC Heading
+    (based on Heading 1) has numbering off."""
+    doc = Document(str(REFERENCE))
+    numbering = doc.part.numbering_part.element
+    abstract = numbering.xpath('w:abstractNum[w:name/@w:val="PlaybookClauses"]')[0]
+    linked = {lvl.get(qn("w:ilvl")): lvl.xpath("w:pStyle/@w:val", namespaces=NS) for lvl in abstract.xpath("w:lvl", namespaces=NS)}
+    assert [linked[str(i)] for i in range(3)] == [["Heading1"], ["Heading2"], ["Heading3"]]
+    num_id = str(ooxml.add_clause_numbering(doc))
+    styles = doc.styles.element
+    for style_id, level in (("Heading1", "0"), ("Heading2", "1"), ("Heading3", "2"), ("Clause2", "1"),
+                            ("Clause3", "2"), ("TOCHeading", "0")):
+        num_pr = styles.xpath(f'w:style[@w:styleId="{style_id}"]/w:pPr/w:numPr')[0]
+        expected = "0" if style_id == "TOCHeading" else num_id
+        assert (num_pr.xpath("w:numId/@w:val"), num_pr.xpath("w:ilvl/@w:val")) == ([expected], [level]), style_id
+    image_caption = doc.styles["Image Caption"]
+    assert image_caption.base_style.name == "Caption" and image_caption.paragraph_format.alignment == 1  # centred
+    for level in (1, 2, 3):
+        assert doc.styles[f"toc {level}"].paragraph_format.right_indent.cm == pytest.approx(1, abs=0.01)  # the number column
+
+
+def test_link_styles_moves_a_level_to_another_style() -> None:
+    doc = Document(str(REFERENCE))
+    num_id = ooxml.add_clause_numbering(doc)
+    ooxml.link_styles(doc, num_id, {1: "Clause2"}, {1: ["Heading2"]})
+    ooxml.link_styles(doc, num_id, {1: "Clause2"}, {1: ["Heading2"]})  # idempotent
+    numbering = doc.part.numbering_part.element
+    abstract = numbering.xpath('w:abstractNum[w:name/@w:val="PlaybookClauses"]')[0]
+    assert abstract.xpath('w:lvl[@w:ilvl="1"]/w:pStyle/@w:val', namespaces=NS) == ["Clause2"]
+    assert abstract.xpath('w:lvl/w:pStyle[@w:val="Clause2"]/../@w:ilvl', namespaces=NS) == ["1"]
+    assert len(doc.styles.element.xpath('w:style[@w:styleId="Heading2"]/w:pPr/w:numPr')) == 1
+
+
+def test_lists_under_a_clause_sit_one_level_deeper_at_the_clause_text() -> None:
+    doc = Document(str(REFERENCE))
+    num_id = ooxml.add_list_numbering(doc, ordered=False, first_level=2, indent=720, step=360)
+    numbering = doc.part.numbering_part.element
+    abstract_id = numbering.xpath(f'w:num[@w:numId="{num_id}"]/w:abstractNumId/@w:val')[0]
+    abstract = numbering.xpath(f'w:abstractNum[@w:abstractNumId="{abstract_id}"]')[0]
+    third = abstract.xpath('w:lvl[@w:ilvl="2"]', namespaces=NS)[0]
+    assert third.xpath("w:lvlText/@w:val", namespaces=NS) == ["\u2022"]
+    assert third.xpath("w:pPr/w:ind/@w:left", namespaces=NS) == ["1080"]
+    assert third.xpath("w:pPr/w:ind/@w:hanging", namespaces=NS) == ["360"]
+    assert abstract.xpath('w:lvl[@w:ilvl="3"]/w:lvlText/@w:val', namespaces=NS) == ["\u2013"]
+    again = ooxml.add_list_numbering(doc, ordered=False, first_level=2, indent=720, step=360)
+    assert numbering.xpath(f'w:num[@w:numId="{again}"]/w:abstractNumId/@w:val') == [abstract_id]
+
+
 def test_each_ordered_list_restarts_at_one(sample: bytes, body) -> None:
     numbering = part(sample, "word/numbering.xml")
     ids = []

@@ -8,6 +8,7 @@ field whose cached result is already filled in.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 import xml.etree.ElementTree as etree
 from pathlib import Path
 
@@ -28,6 +29,15 @@ PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "letter": (Inches(8.5), Inches(11))}
 TEXT_WIDTH_INCHES = 6.2
 
 
+@dataclass(frozen=True)
+class ListFrame:
+    """Where a list's levels are: its first level and the indent of its bullets (twips)."""
+
+    first_level: int = 0
+    indent: int = 0
+    step: int = 425
+
+
 class DocxWriter:
     """Translates one document tree into python-docx calls; decides nothing about content."""
 
@@ -39,11 +49,23 @@ class DocxWriter:
         for child in list(body):
             if child.tag != docx.oxml.ns.qn("w:sectPr"):
                 body.remove(child)
-        self.heading_numbers = ooxml.add_clause_numbering(self.docx)
         self.bookmarks = {anchor: ooxml.make_bookmark_name(anchor) for anchor in document.tree.targets}
         self.started_body = False
         self.style_ids: dict[str, str] = {}
         self.bookmark_count = 0
+        self.clause_before: int | None = None  # the level of the clause just written (its lists belong to it)
+        self.heading_numbers = ooxml.add_clause_numbering(self.docx)
+        self.link_numbered_styles()
+
+    def link_numbered_styles(self) -> None:
+        """Headings and clauses are numbered by their styles; a clause document links levels 2
+        and 3 to the clause styles (Tab in a clause makes a sub-clause), others to the headings."""
+        clauses = self.source.meta.numbering == "clause"
+        linked = ("Clause 2", "Clause 3") if clauses else ("Heading 2", "Heading 3")
+        shared = ("Heading 2", "Heading 3") if clauses else ("Clause 2", "Clause 3")
+        ooxml.link_styles(self.docx, self.heading_numbers, {0: self.style_id("Heading 1"), 1: self.style_id(linked[0]),
+                                                            2: self.style_id(linked[1])},
+                          {1: [self.style_id(shared[0])], 2: [self.style_id(shared[1])]})
 
     # -- document frame ---------------------------------------------------------------------
     def write(self, target: Path | io.BytesIO) -> None:
@@ -103,6 +125,7 @@ class DocxWriter:
     def block(self, element: etree.Element, list_level: int = 0) -> None:
         tag = element.tag
         classes = (element.get("class") or "").split()
+        clause, self.clause_before = self.clause_before, None
         if tag in ("ul", "ol", "table"):
             self.keep_last_paragraph_with_next()  # a label such as "Mitigation:" is not left alone
         if tag in HEADING_LEVELS:
@@ -112,7 +135,7 @@ class DocxWriter:
         elif tag == "p":
             self.inline(self.paragraph("Normal"), element)
         elif tag in ("ul", "ol"):
-            self.list(element, tag == "ol", 0)
+            self.list(element, tag == "ol", 0, self.list_frame(clause))
         elif tag == "table":
             self.table(element)
         elif tag == "figure":
@@ -127,11 +150,15 @@ class DocxWriter:
 
     def paragraph(self, style: str, text: str = "") -> Paragraph:
         """A new body paragraph in a named style (style ids are looked up once, not per paragraph)."""
+        paragraph = self.docx.add_paragraph(text)
+        paragraph._p.style = self.style_id(style)
+        return paragraph
+
+    def style_id(self, style: str) -> str:
+        """The id of a style named in the reference document (KeyError if it has none)."""
         if style not in self.style_ids:
             self.style_ids[style] = self.docx.styles[style].style_id
-        paragraph = self.docx.add_paragraph(text)
-        paragraph._p.style = self.style_ids[style]
-        return paragraph
+        return self.style_ids[style]
 
     def keep_last_paragraph_with_next(self) -> None:
         body = self.docx.element.body
@@ -145,23 +172,33 @@ class DocxWriter:
             paragraph.paragraph_format.page_break_before = True
         self.started_body = True
         self.inline(paragraph, element)
-        if element.get("data-number"):
-            ooxml.set_paragraph_numbering(paragraph, self.heading_numbers, level - 1)
+        if not element.get("data-number"):  # the style numbers headings; this one opts out
+            ooxml.set_paragraph_numbering_off(paragraph)
         self.bookmark(paragraph, element.get("id"))
 
     def clause(self, element: etree.Element, level: int) -> None:
-        paragraph = self.paragraph(f"Clause {level}")
+        paragraph = self.paragraph(f"Clause {level}")  # numbered by its style
         self.inline(paragraph, element)
-        ooxml.set_paragraph_numbering(paragraph, self.heading_numbers, level - 1)
         self.bookmark(paragraph, element.get("id"))
+        self.clause_before = level
 
     def bookmark(self, paragraph: Paragraph, anchor: str | None) -> None:
         if anchor and anchor in self.bookmarks:
             ooxml.add_bookmark(paragraph, self.bookmarks[anchor], self.bookmark_count)
             self.bookmark_count += 1
 
-    def list(self, element: etree.Element, ordered: bool, level: int) -> None:
-        num_id = ooxml.add_list_numbering(self.docx, ordered)
+    def list_frame(self, clause: int | None) -> ListFrame:
+        """Where a list's levels sit: a list that follows a clause is one level below it, its
+        bullet at the clause's text indent (as in the PDF); any other list at the margin."""
+        if clause is None:
+            return ListFrame()
+        indent = self.docx.styles[f"Clause {clause}"].paragraph_format.left_indent or 0
+        return ListFrame(first_level=clause, indent=round(indent / 635), step=360)  # EMU -> twips
+
+    def list(self, element: etree.Element, ordered: bool, level: int, frame: ListFrame) -> None:
+        num_id = ooxml.add_list_numbering(self.docx, ordered, first_level=frame.first_level, indent=frame.indent,
+                                          step=frame.step)
+        level = max(level, frame.first_level)
         style = "List Number" if ordered else "List Bullet"
         for item in element.findall("li"):
             paragraph = self.paragraph(style)
@@ -175,7 +212,7 @@ class DocxWriter:
             else:
                 self.inline(paragraph, item, stop_at={"ul", "ol"})
             for child in nested:
-                self.list(child, child.tag == "ol", min(level + 1, 8))
+                self.list(child, child.tag == "ol", min(level + 1, 8), frame)
 
     def caption(self, label: str, element: etree.Element | None, anchor: str | None) -> Paragraph:
         paragraph = self.paragraph("Caption")

@@ -31,8 +31,20 @@ def get_or_insert(parent: BaseOxmlElement, tag: str, successors: Sequence[str]) 
     """Return child `tag` of `parent`, inserting it before `successors` if absent."""
     child = parent.find(qn(tag))
     if child is None:
-        child = parent.insert_element_before(OxmlElement(tag), *successors)
+        child = insert_before(parent, OxmlElement(tag), successors)
     return child
+
+
+def insert_before(parent: Any, element: Any, successors: Sequence[str]) -> Any:
+    """Insert `element` into `parent` before the first child named in `successors` (else last);
+    works on any lxml element, not only python-docx's element classes."""
+    names = {qn(name) for name in successors}
+    following = next((child for child in parent if child.tag in names), None)
+    if following is None:
+        parent.append(element)
+    else:
+        following.addprevious(element)
+    return element
 
 
 def insert_after_ppr(paragraph: Paragraph, element: BaseOxmlElement) -> None:
