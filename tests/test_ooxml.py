@@ -293,6 +293,25 @@ def test_toc_cached_result_links_to_existing_bookmarks(body) -> None:
     assert body.xpath(is_toc[1:] + "/text()", namespaces=NS) == [' TOC \\o "1-3" \\h \\z \\u ']
 
 
+def test_page_references_are_filled_in_the_fields_own_format() -> None:
+    doc = build_sample()
+    body = doc.element.body
+    assert ooxml.page_references(body) == ["_Ref_scope", "_Ref_purpose", "_Ref_resp"]
+    assert ooxml.set_page_references(body, {"_Ref_scope": "7", "_Ref_resp": "12"}) == ["_Ref_purpose"]
+    results = {}
+    for instruction, separate, end in ooxml.complex_fields(body):
+        if instruction.strip().startswith("PAGEREF"):
+            between = []
+            node = separate.getnext()
+            while node is not end:
+                between.append(node)
+                node = node.getnext()
+            results[instruction.split()[1]] = ["".join(r.xpath(".//w:t/text()")) for r in between]
+            assert all(r.xpath("w:rPr/w:webHidden") for r in between)  # formatted like the field
+    assert results == {"_Ref_scope": ["7"], "_Ref_purpose": [], "_Ref_resp": ["12"]}
+    assert_fields_balanced(part(saved(doc), "word/document.xml"))
+
+
 def test_bookmarks_cross_references_and_links(body) -> None:
     starts = body.xpath("//w:bookmarkStart", namespaces=NS)
     ids = [start.get(qn("w:id")) for start in starts]

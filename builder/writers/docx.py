@@ -21,12 +21,13 @@ from docx.text.paragraph import Paragraph
 
 from builder.diagnostics import Diagnostic, DiagnosticError, Location, display_path
 from builder.tree import Document, element_text
-from builder.writers import ooxml
+from builder.writers import docx_layout, ooxml
 from builder.writers.assets import Assets
 
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3}
 PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "letter": (Inches(8.5), Inches(11))}
 TEXT_WIDTH_INCHES = 6.2
+PAGE_PLACEHOLDER = "00"  # a page number as wide as most, laid out before the real ones are known
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class DocxWriter:
         self.style_ids: dict[str, str] = {}
         self.bookmark_count = 0
         self.clause_before: int | None = None  # the level of the clause just written (its lists belong to it)
+        # LibreOffice lays the file out to fill in the contents' page numbers (the build's option says so)
+        self.lays_out = assets.options.get(docx_layout.PAGE_NUMBERS_OPTION, docx_layout.NO_PAGE_NUMBERS) \
+            != docx_layout.NO_PAGE_NUMBERS
+        self.page_count = 0  # known once laid out
         self.heading_numbers = ooxml.add_clause_numbering(self.docx)
         self.link_numbered_styles()
 
@@ -85,10 +90,10 @@ class DocxWriter:
         if meta.watermark:
             ooxml.add_draft_watermark(section, meta.watermark)
             ooxml.add_draft_watermark(section, meta.watermark, first_page=True)  # the cover too
-        ooxml.enable_update_fields_on_open(self.docx)
         ooxml.set_core_properties(self.docx, title=f"{meta.title}: {meta.pairing_title}", subject=meta.subject,
                                   author=meta.author, keywords=meta.keywords, created=meta.effective_date)
         self.before_save()
+        self.number_pages()
         ooxml.save_deterministic(self.docx, target)
 
     def before_save(self) -> None:
@@ -110,13 +115,59 @@ class DocxWriter:
         self.page_break()
 
     def contents(self) -> None:
+        """The TOC field; its page numbers are placeholders as wide as real ones when LibreOffice will
+        lay the file out (so filling them in moves nothing), else left for Word to fill in."""
         depth = self.source.meta.toc_depth
+        if depth < 1:
+            return
+        placeholder = (PAGE_PLACEHOLDER,) if self.lays_out else ()
         entries = [
-            (entry.level, f"{entry.number}\t{entry.text}" if entry.number else entry.text, self.bookmarks[entry.anchor])
+            (entry.level, f"{entry.number}\t{entry.text}" if entry.number else entry.text,
+             self.bookmarks[entry.anchor], *placeholder)
             for entry in self.source.tree.toc if entry.level <= depth
         ]
         ooxml.add_toc(self.docx, entries, levels=f"1-{depth}")
         self.page_break()
+
+    def number_pages(self) -> None:
+        """Write the page of every PAGEREF field (the contents') from LibreOffice's layout of this
+        very file, and leave Word no reason to ask to update fields; without LibreOffice, or when
+        it fails (a warning), Word fills them in when it opens the file (w:updateFields)."""
+        body = self.docx.element.body
+        bookmarks = ooxml.page_references(body)
+        pages: dict[str, str] = {}
+        if self.lays_out and bookmarks:
+            try:
+                layout = docx_layout.lay_out(self.saved(), bookmarks, self.source.theme.fonts)
+                pages = {name: str(page) for name, page in layout.pages.items()}
+                self.page_count = layout.page_count
+            except docx_layout.LayoutError as exc:
+                self.warn("docx-page-numbers", f"{exc}; the contents shows no page numbers until Word updates "
+                                               "its fields")
+        missing = ooxml.set_page_references(body, pages)
+        if missing and pages:
+            self.warn("docx-page-numbers", f"LibreOffice did not place {len(missing)} of the contents' entries "
+                                           f"({', '.join(missing[:3])}); Word fills in their page numbers")
+        if bookmarks and (missing or not pages):
+            ooxml.enable_update_fields_on_open(self.docx)
+
+    def saved(self) -> bytes:
+        """The document as it stands, as DOCX bytes."""
+        buffer = io.BytesIO()
+        ooxml.save_deterministic(self.docx, buffer)
+        return buffer.getvalue()
+
+    def warn(self, code: str, message: str) -> None:
+        """A warning at this output, reported by the build."""
+        self.source.warnings.append(Diagnostic(Location(self.output_name()), "warning", code, message))
+
+    def output_name(self) -> str:
+        """The output's path in the output folder (pairing/document.docx), for messages."""
+        outputs = self.source.provenance.get("outputs")
+        entry = outputs.get("docx") if isinstance(outputs, dict) else None
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            return entry["path"]
+        return f"{self.source.meta.pairing_id}/{self.source.meta.document_id}.docx"
 
     def page_break(self) -> None:
         self.docx.add_paragraph().add_run().add_break(WD_BREAK.PAGE)

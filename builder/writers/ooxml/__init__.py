@@ -7,7 +7,8 @@ writer can read as document logic: ``ooxml.add_field(paragraph, "PAGE")``.
 """
 
 from builder.writers.ooxml.fields import (add_bookmark, add_cross_reference, add_field, add_internal_hyperlink,
-                                          add_toc, enable_update_fields_on_open, make_bookmark_name)
+                                          add_toc, complex_fields, enable_update_fields_on_open, make_bookmark_name,
+                                          page_references, set_page_references)
 from builder.writers.ooxml.numbering import (add_clause_numbering, add_list_numbering, link_styles, set_paragraph_numbering,
                                              set_paragraph_numbering_off, set_style_numbering_off)
 from builder.writers.ooxml.package import save_deterministic, set_core_properties
@@ -17,7 +18,7 @@ from builder.writers.ooxml.tables import prevent_row_split, repeat_table_header,
 __all__ = [
     "add_bookmark", "add_clause_numbering", "add_cross_reference", "add_draft_watermark", "add_field",
     "add_internal_hyperlink", "add_list_numbering", "add_page_number_footer", "add_toc",
-    "enable_update_fields_on_open", "link_styles", "make_bookmark_name", "prevent_row_split",
+    "complex_fields", "enable_update_fields_on_open", "page_references", "set_page_references", "link_styles", "make_bookmark_name", "prevent_row_split",
     "repeat_table_header", "save_deterministic", "set_cell_shading", "set_core_properties", "set_header_text",
     "set_paragraph_numbering", "set_paragraph_numbering_off", "set_style_numbering_off", "set_table_look",
 ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from docx.document import Document
@@ -171,3 +172,55 @@ def enable_update_fields_on_open(document: Document) -> None:
     """Set w:updateFields so Word refreshes TOC, REF and PAGEREF results on open."""
     settings = document.settings.element
     get_or_insert(settings, "w:updateFields", AFTER_UPDATE_FIELDS).set(qn("w:val"), "true")
+
+
+_PAGEREF = re.compile(r"\s*PAGEREF\s+(\S+)")
+
+
+def complex_fields(root: BaseOxmlElement) -> Iterator[tuple[str, BaseOxmlElement | None, BaseOxmlElement]]:
+    """(instruction, separate run, end run) of every complex field under `root`, inner fields first."""
+    open_fields: list[list] = []  # [instruction, separate run]
+    for run in root.iter(qn("w:r")):
+        for child in run:
+            if child.tag == qn("w:instrText") and open_fields:
+                open_fields[-1][0] += child.text or ""
+            elif child.tag == qn("w:fldChar"):
+                kind = child.get(qn("w:fldCharType"))
+                if kind == "begin":
+                    open_fields.append(["", None])
+                elif kind == "separate" and open_fields:
+                    open_fields[-1][1] = run
+                elif kind == "end" and open_fields:
+                    instruction, separate = open_fields.pop()
+                    yield instruction, separate, run
+
+
+def page_references(root: BaseOxmlElement) -> list[str]:
+    """The bookmarks that PAGEREF fields under `root` show the page of, in document order."""
+    return list(dict.fromkeys(match.group(1) for instruction, _, _ in complex_fields(root)
+                              if (match := _PAGEREF.match(instruction))))
+
+
+def set_page_references(root: BaseOxmlElement, pages: Mapping[str, str]) -> list[str]:
+    """Make `pages[bookmark]` the cached result of every PAGEREF field under `root`, in the format
+    of the field's own runs; a bookmark missing from `pages` gets an empty result. Returns the
+    bookmarks that were missing."""
+    missing = []
+    for instruction, separate, end in list(complex_fields(root)):
+        match = _PAGEREF.match(instruction)
+        if match is None or separate is None or separate.getparent() is not end.getparent():
+            continue
+        if match.group(1) not in pages:
+            missing.append(match.group(1))
+        while separate.getnext() is not end:
+            separate.getparent().remove(separate.getnext())
+        result = copy.deepcopy(separate)
+        for child in list(result):
+            if child.tag != qn("w:rPr"):
+                result.remove(child)
+        text = OxmlElement("w:t")
+        text.text = pages.get(match.group(1), "")
+        result.append(text)
+        if text.text:
+            end.addprevious(result)
+    return list(dict.fromkeys(missing))
