@@ -6,6 +6,7 @@ its package XML (styles, automatic numbering, fields, TOC, tables, figures, prop
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -235,11 +236,34 @@ def test_docx_tables_repeat_header_rows_and_signatures(built: Path) -> None:
 def test_docx_figures_have_captions_and_core_properties(built: Path, documents) -> None:
     document = word(built, "operating-manual")
     assert len(document.inline_shapes) == len(documents["operating-manual"].tree.figures) == 3
-    captions = [p.text for p in document.paragraphs if p.style.name == "Caption" and p.text.startswith("Figure")]
+    captions = [p for p in document.paragraphs if p.text.startswith("Figure")]
     assert len(captions) == 3
+    for caption in captions:  # below the picture, in pandoc's "Image Caption" (based on Caption, centred)
+        assert caption.style.name == "Image Caption" and caption.style.base_style.name == "Caption"
+        assert caption.style.paragraph_format.alignment == 1
     properties = document.core_properties
     assert properties.title.startswith("Operating Manual: ") and properties.author == "Northwind Therapeutics, Inc."
     assert properties.created.date().isoformat() == "2027-01-15" and properties.revision == 1
+    package = zipfile.ZipFile(built / PAIRING / "operating-manual.docx")
+    body = package.read("word/document.xml").decode()
+    assert body.count("<asvg:svgBlip ") == 3 and body.count('descr="') >= 3  # vector, PNG fallback, alt text
+    assert len([n for n in package.namelist() if n.startswith("word/media/") and n.endswith(".svg")]) == 3
+    app = package.read("docProps/app.xml").decode()
+    assert "<Application>playbook-builder</Application>" in app
+    assert not re.search(r"AppVersion|Microsoft|<Words>|<Template>", app)
+    assert ("<Pages>" in app) == (shutil.which("soffice") is not None)  # counted only when laid out
+
+
+def test_docx_raci_role_headers_read_upwards_in_whole_words(built: Path) -> None:
+    document = word(built, "operating-manual")
+    matrices = [t for t in document.tables if t.rows[0].cells[0].text == "Activity" and len(t.columns) > 4]
+    assert matrices
+    for table in matrices:
+        header = table.rows[0]
+        assert header.height_rule == 1 and header.height > docx.shared.Inches(0.5)  # at least, tall enough
+        for cell in header.cells[1:]:
+            assert cell._tc.tcPr.find(qn("w:textDirection")).get(qn("w:val")) == "btLr"
+        assert header.cells[0]._tc.tcPr.find(qn("w:textDirection")) is None
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -286,6 +310,59 @@ def test_docx_contents_page_numbers_are_those_of_libreoffices_layout_of_the_same
     assert found == [(" ".join(heading.replace("\t", " ").split()), page) for heading, page in entries]
     package = zipfile.ZipFile(source)
     assert b"updateFields" not in package.read("word/settings.xml")
+
+
+def pandoc_blocks(source: Path) -> list[dict]:
+    """The DOCX as pandoc reads it (its JSON document tree), top-level blocks."""
+    pypandoc = pytest.importorskip("pypandoc", reason="pandoc (pypandoc-binary, the test extra) is not installed")
+    return json.loads(pypandoc.convert_file(str(source), "json"))["blocks"]
+
+
+def plain(value) -> str:
+    """The text of a pandoc JSON fragment."""
+    if isinstance(value, dict):
+        if value.get("t") == "Str":
+            return value["c"]
+        if value.get("t") in ("Space", "SoftBreak", "LineBreak"):
+            return " "
+        return plain(value.get("c", ""))
+    return "".join(plain(item) for item in value) if isinstance(value, list) else ""
+
+
+def test_pandoc_reads_clauses_as_continuing_lists_with_their_bullets_inside(built: Path, documents) -> None:
+    """pandoc cannot print "2.5" (Markdown list markers cannot say it), but it sees what makes it:
+    each section's clauses form one list that never restarts (after a table it continues), and
+    bullets under a clause are nested in that clause's item rather than ending the list."""
+    blocks = pandoc_blocks(built / PAIRING / "quality-agreement.docx")
+    tree = documents["quality-agreement"].tree
+    expected = {}
+    for target in tree.targets.values():
+        if target.kind == "clause" and target.number.count(".") == 1:
+            section = target.number.split(".")[0]
+            expected[section] = expected.get(section, 0) + 1
+    numbered = iter(entry.number for entry in tree.toc if entry.level == 1 and entry.number)
+    seen, section, counted = {}, None, 0
+    for block in blocks[next(i for i, b in enumerate(blocks) if b["t"] == "Header" and plain(b["c"]) != "Contents"):]:
+        if block["t"] == "Header" and block["c"][0] == 1:
+            section = next(numbered, None) if plain(block["c"][2]) in {e.text for e in tree.toc if e.number} else None
+            counted = 0
+        elif block["t"] == "OrderedList" and section:
+            (start, _, _), items = block["c"]
+            assert start == counted + 1, (section, start, counted)  # continues, never restarts
+            counted += len(items)
+            seen[section] = counted
+        assert block["t"] != "BulletList", plain(block["c"])[:80]  # lists stay inside their clause
+    assert seen == expected
+
+
+def test_pandoc_attaches_every_caption_to_its_table_or_figure(built: Path) -> None:
+    for document, figures in (("quality-agreement", 0), ("operating-manual", 3)):
+        blocks = pandoc_blocks(built / PAIRING / f"{document}.docx")
+        captions = [plain(block["c"][1]) for block in blocks if block["t"] == "Table"][1:]  # not the cover's
+        assert captions and all(caption.startswith(f"Table {n}: ") for n, caption in enumerate(captions, 1))
+        assert not [plain(b["c"]) for b in blocks if b["t"] == "Para" and re.match(r"(Table|Figure) \d+: ", plain(b["c"]))]
+        drawn = [plain(block["c"][1]) for block in blocks if block["t"] == "Figure"]
+        assert [caption.split(":")[0] for caption in drawn] == [f"Figure {n}" for n in range(1, figures + 1)]
 
 
 def test_review_snapshot_is_deterministic_and_one_sentence_per_line(built: Path, documents) -> None:

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -377,6 +378,71 @@ def test_header_text_watermark_and_core_properties(sample: bytes) -> None:
     midnight = dt.datetime(2025, 3, 1, tzinfo=dt.timezone.utc)
     assert (props.created, props.modified, props.revision) == (midnight, midnight, 1)
     assert props.last_modified_by == props.author == "tests"
+
+
+def test_watermarks_have_shape_ids_of_their_own_in_each_header() -> None:
+    doc = Document(str(REFERENCE))
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    ooxml.add_draft_watermark(section, "DRAFT")
+    ooxml.add_draft_watermark(section, "DRAFT", first_page=True, font="Carlito")
+    ooxml.add_draft_watermark(section, "DRAFT")  # idempotent
+    data = saved(doc)
+    shapes = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in sorted(n for n in archive.namelist() if n.startswith("word/header")):
+            shapes += etree.fromstring(archive.read(name)).xpath('//*[local-name()="shape"]')
+    ids = [shape.get("id") for shape in shapes]
+    spids = [shape.get("{urn:schemas-microsoft-com:office:office}spid") for shape in shapes]
+    assert len(shapes) == 2 and len(set(ids)) == 2 and len(set(spids)) == 2
+    assert all(i.startswith("PowerPlusWaterMarkObject") for i in ids)
+    highest = max(int(spid.removeprefix("_x0000_s")) for spid in spids)
+    spidmax = part(data, "word/settings.xml").xpath('//*[local-name()="shapedefaults"]/@spidmax')
+    assert int(spidmax[0]) > highest
+    fonts = sorted(shape.xpath('.//*[local-name()="textpath"]/@style')[0].split(";")[0] for shape in shapes)
+    assert fonts == ['font-family:"Calibri"', 'font-family:"Carlito"']
+
+
+def test_app_properties_say_only_what_is_true() -> None:
+    doc = Document(str(REFERENCE))
+    ooxml.set_app_properties(doc, "playbook-builder", pages=12)
+    app = part(saved(doc), "docProps/app.xml")
+    assert [etree.QName(child).localname for child in app] == ["Application", "Pages"]
+    assert app[0].text == "playbook-builder" and app[1].text == "12"
+    ooxml.set_app_properties(doc, "playbook-builder")
+    assert [etree.QName(child).localname for child in part(saved(doc), "docProps/app.xml")] == ["Application"]
+
+
+def test_svg_pictures_carry_a_png_fallback_and_alt_text() -> None:
+    doc = Document(str(REFERENCE))
+    png = _tiny_png()
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    for _ in range(2):  # a repeated image reuses both parts
+        ooxml.add_picture(doc.add_paragraph().add_run(), png, svg=svg, description="A black square")
+    data = saved(doc)
+    body = part(data, "word/document.xml")
+    blips = body.xpath('//*[local-name()="blip"]')
+    assert len(blips) == 2
+    svg_ids = [b.xpath('.//*[local-name()="svgBlip"]/@*[local-name()="embed"]')[0] for b in blips]
+    assert svg_ids[0] == svg_ids[1]
+    assert body.xpath('//*[local-name()="docPr"]/@descr') == ["A black square"] * 2
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        assert [n for n in names if n.startswith("word/media/")] == ["word/media/image1.png", "word/media/image1.svg"]
+        assert b'image/svg+xml' in archive.read("[Content_Types].xml")
+        rels = archive.read("word/_rels/document.xml.rels").decode()
+    assert re.search(rf'Id="{svg_ids[0]}"[^>]*Target="media/image1.svg"|Target="media/image1.svg"[^>]*Id="{svg_ids[0]}"', rels)
+
+
+def _tiny_png() -> bytes:
+    import struct
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = zlib.compress(b"\x00\x00\x00\x00")
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
 
 
 # ------------------------------------------------------------------------- determinism

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import docx
 from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Inches, Mm, Pt
 from docx.table import Table
@@ -23,6 +24,7 @@ from builder.diagnostics import Diagnostic, DiagnosticError, Location, display_p
 from builder.tree import Document, element_text
 from builder.writers import docx_layout, ooxml
 from builder.writers.assets import Assets
+from builder.writers.docx_tables import RACI_HEADER_SIZE, column_widths, turned_header_height
 
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3}
 PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "letter": (Inches(8.5), Inches(11))}
@@ -88,12 +90,14 @@ class DocxWriter:
         ooxml.add_page_number_footer(
             section, text_before=f"{meta.confidentiality} · Version {meta.version} · {meta.status_label} · Page ")
         if meta.watermark:
-            ooxml.add_draft_watermark(section, meta.watermark)
-            ooxml.add_draft_watermark(section, meta.watermark, first_page=True)  # the cover too
+            font = self.source.theme.heading_font
+            ooxml.add_draft_watermark(section, meta.watermark, font=font)
+            ooxml.add_draft_watermark(section, meta.watermark, first_page=True, font=font)  # the cover too
         ooxml.set_core_properties(self.docx, title=f"{meta.title}: {meta.pairing_title}", subject=meta.subject,
                                   author=meta.author, keywords=meta.keywords, created=meta.effective_date)
         self.before_save()
         self.number_pages()
+        ooxml.set_app_properties(self.docx, "playbook-builder", pages=self.page_count or None)
         ooxml.save_deterministic(self.docx, target)
 
     def before_save(self) -> None:
@@ -205,6 +209,15 @@ class DocxWriter:
         paragraph._p.style = self.style_id(style)
         return paragraph
 
+    def caption_paragraph(self, style: str) -> Paragraph:
+        """A caption paragraph; "Image Caption" (based on Caption, centred) may be missing from an
+        older reference.docx, which then gets Caption, centred."""
+        if style != "Caption" and style not in {s.name for s in self.docx.styles}:
+            paragraph = self.paragraph("Caption")
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            return paragraph
+        return self.paragraph(style)
+
     def style_id(self, style: str) -> str:
         """The id of a style named in the reference document (KeyError if it has none)."""
         if style not in self.style_ids:
@@ -265,8 +278,10 @@ class DocxWriter:
             for child in nested:
                 self.list(child, child.tag == "ol", min(level + 1, 8), frame)
 
-    def caption(self, label: str, element: etree.Element | None, anchor: str | None) -> Paragraph:
-        paragraph = self.paragraph("Caption")
+    def caption(self, label: str, element: etree.Element | None, anchor: str | None,
+                style: str = "Caption") -> Paragraph:
+        """A numbered caption (SEQ field): tables' above them, figures' below them, centred."""
+        paragraph = self.caption_paragraph(style)
         target = self.source.tree.targets.get(anchor or "")
         number = target.number if target else ""
         paragraph.add_run(f"{label} ")
@@ -303,14 +318,17 @@ class DocxWriter:
                 if row_index < len(head) or cell_element.tag == "th":
                     for run in paragraph.runs:
                         run.bold = True
-                        if "raci" in classes and row_index < len(head):
-                            run.font.size = Pt(7.5)  # many role columns: smaller headers, whole words
+                        if "raci" in classes and row_index < len(head) and column:
+                            run.font.size = RACI_HEADER_SIZE
                 align = cell_element.get("align") or cell_element.get("style", "").replace("text-align: ", "").strip(";")
                 if align == "center":
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 if cell_element.get("data-raci"):
                     self.shade_raci(cell, cell_element.get("data-raci"))
-        self._fit_columns(table, classes)
+        widths = column_widths(table, classes, Inches(TEXT_WIDTH_INCHES))
+        self.fit_columns(table, widths)
+        if "raci" in classes and head:
+            self.turn_raci_headers(table, len(head), widths)
         if "signatures" in classes:
             self.keep_signatures_together(table)
         self.paragraph("Normal")
@@ -338,23 +356,27 @@ class DocxWriter:
             run.bold = code in ("A", "A/R", "R")
 
     @staticmethod
-    def _fit_columns(table: Table, classes: list[str]) -> None:
-        """Column widths by how much text each column holds (RACI and field tables: fixed shapes)."""
-        count = len(table.columns)
-        total = Inches(TEXT_WIDTH_INCHES)
-        if "fields" in classes and count == 2:
-            widths = [Inches(1.7), total - Inches(1.7)]
-        elif "raci" in classes:
-            first = Inches(2.2)
-            widths = [first] + [int((total - first) / max(count - 1, 1))] * (count - 1)
-        else:
-            widths = _content_widths(table, count, total)
+    def fit_columns(table: Table, widths: list[int]) -> None:
+        """Set the table grid (which LibreOffice and Word lay out from) and every cell's width."""
         table.autofit = False
         for column, width in zip(table.columns, widths):
-            column.width = width  # the grid, which LibreOffice and Word lay out from
+            column.width = width
         for row in table.rows:
             for cell, width in zip(row.cells, widths):
                 cell.width = width
+
+    def turn_raci_headers(self, table: Table, head_rows: int, widths: list[int]) -> None:
+        """Role titles read upwards in their narrow columns, whole words only (see docx_tables)."""
+        for row in table.rows[:head_rows]:
+            cells = row.cells[1:]
+            row.height = turned_header_height([cell.text for cell in cells], min(widths[1:], default=0))
+            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            for cell in cells:
+                ooxml.set_cell_text_direction(cell, "btLr")
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                for paragraph in cell.paragraphs:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT  # turned: from the bottom up
+            row.cells[0].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
 
     def figure(self, element: etree.Element) -> None:
         image = element.find("img")
@@ -366,8 +388,10 @@ class DocxWriter:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = True
         width = min(figure.width_inches, TEXT_WIDTH_INCHES)
-        paragraph.add_run().add_picture(io.BytesIO(figure.png), width=Inches(width))
-        self.caption("Figure", element.find("figcaption"), element.get("id"))
+        target = self.source.tree.targets.get(element.get("id") or "")
+        ooxml.add_picture(paragraph.add_run(), figure.png, svg=figure.svg, width=Inches(width),
+                          description=figure.description or (target.title if target else ""))
+        self.caption("Figure", element.find("figcaption"), element.get("id"), style="Image Caption")
 
     # -- inline -----------------------------------------------------------------------------
     def inline(self, paragraph: Paragraph, element: etree.Element, stop_at: set[str] = frozenset(),
@@ -423,22 +447,6 @@ class DocxWriter:
             ooxml.add_cross_reference(paragraph, bookmark, target.number, paragraph_number=True)
         else:
             ooxml.add_internal_hyperlink(paragraph, bookmark, target.reference_text())
-
-
-def _content_widths(table: Table, count: int, total: int) -> list[int]:
-    """Each column at least as wide as its longest word; the rest shared by amount of text."""
-    longest = [0] * count
-    text = [0] * count
-    for row in table.rows:
-        for index, cell in enumerate(row.cells[:count]):
-            longest[index] = max([longest[index], *(len(word) for word in cell.text.split())])
-            text[index] += len(cell.text)
-    minimum = [Inches(0.2 + 0.085 * min(length, 24)) for length in longest]
-    if sum(minimum) > total:  # long words everywhere: shrink every column in proportion
-        minimum = [int(m * total / sum(minimum)) for m in minimum]
-    spare = max(total - sum(minimum), 0)
-    weights = [max(t, 1) for t in text]
-    return [m + int(spare * w / sum(weights)) for m, w in zip(minimum, weights)]
 
 
 def open_reference(assets: Assets) -> docx.document.Document:

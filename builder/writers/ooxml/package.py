@@ -8,8 +8,34 @@ import os
 import zipfile
 from pathlib import Path
 from typing import IO
+from xml.sax.saxutils import escape
 
 from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+
+EXTENDED_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+_APP_XML_TYPE = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
+
+
+def set_app_properties(document: Document, application: str, pages: int | None = None) -> None:
+    """Replace docProps/app.xml with a truthful one: the application that made the file, and the
+    page count only when it is known. No AppVersion (Office rejects one not shaped like "16.0000",
+    and it would claim an Office version); no template, word or line counts that nobody counted."""
+    body = f"<Application>{escape(application)}</Application>"
+    if pages:
+        body += f"<Pages>{int(pages)}</Pages>"
+    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           f'<Properties xmlns="{EXTENDED_PROPERTIES}" '
+           'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+           f"{body}</Properties>").encode("utf-8")
+    package = document.part.package
+    existing = next((part for part in package.iter_parts() if part.partname == "/docProps/app.xml"), None)
+    if existing is not None:
+        existing._blob = xml
+    else:
+        package.relate_to(Part(PackURI("/docProps/app.xml"), _APP_XML_TYPE, xml, package), RT.EXTENDED_PROPERTIES)
 
 
 def set_core_properties(document: Document, *, title: str, subject: str, author: str,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import zlib
+from xml.sax.saxutils import escape, quoteattr
+
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
 from docx.text.paragraph import Paragraph
-from xml.sax.saxutils import quoteattr
 
 from builder.writers.ooxml.fields import add_field
 from builder.writers.ooxml.schema import insert_after_ppr
@@ -17,6 +21,7 @@ _WATERMARK_FORMULAS = (
     "sum #0 0 10800;prod #0 2 1;sum 21600 0 @1;sum 0 0 @2;sum 21600 0 @3;if @0 @3 0;"
     "if @0 21600 @1;if @0 0 @2;if @0 @4 21600;mid @5 @6;mid @8 @5;mid @7 @8;mid @6 @7;sum @6 0 @5"
 )
+_FIRST_SHAPE_ID = 2048  # Word's shapes are _x0000_s2049, _x0000_s2050, ...
 _WATERMARK_RUN = (
     '<w:r {ns} xmlns:v="urn:schemas-microsoft-com:vml"'
     ' xmlns:o="urn:schemas-microsoft-com:office:office"'
@@ -28,13 +33,13 @@ _WATERMARK_RUN = (
     '<v:textpath on="t" fitshape="t"/>'
     '<v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/></v:handles>'
     '<o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
-    '<v:shape id="PowerPlusWaterMarkObject1" type="#_x0000_t136" o:allowincell="f"'
+    '<v:shape id="{shape_id}" o:spid="{spid}" type="#_x0000_t136" o:allowincell="f"'
     ' fillcolor="silver" stroked="f" style="position:absolute;margin-left:0;margin-top:0;'
     "width:{width}pt;height:{height}pt;rotation:315;z-index:-251657216;"
     "mso-position-horizontal:center;mso-position-horizontal-relative:margin;"
     'mso-position-vertical:center;mso-position-vertical-relative:margin">'
     '<v:fill opacity=".5"/>'
-    '<v:textpath style="font-family:&quot;Calibri&quot;;font-size:1pt" string={text}/>'
+    '<v:textpath style="font-family:&quot;{font}&quot;;font-size:1pt" string={text}/>'
     '<w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r>'
 )
 
@@ -74,24 +79,37 @@ def set_header_text(section: Section, left: str, right: str) -> Paragraph:
     return paragraph
 
 
-def add_draft_watermark(section: Section, text: str = "DRAFT", *, first_page: bool = False) -> None:
+def add_draft_watermark(section: Section, text: str = "DRAFT", *, first_page: bool = False,
+                        font: str = "Calibri") -> None:
     """Put a diagonal, semi-transparent text watermark in the section's header (or the
     first-page header, when the first page has its own).
 
-    The VML Word's Watermark command writes (LibreOffice renders it). Idempotent.
+    The VML Word's Watermark command writes (LibreOffice renders it), with a shape id and
+    o:spid of its own in each header, as Word numbers them. Idempotent.
     """
     header = section.first_page_header if first_page else section.header
     header.is_linked_to_previous = False
     if header.part.element.xpath('//*[starts-with(@id, "PowerPlusWaterMarkObject")]'):
         return
+    part_name = str(header.part.partname)  # /word/header2.xml: unique and stable
+    number = int(re.sub(r"\D", "", part_name) or 0)
     chars = max(len(text), 1)
     width = min(74.4 * chars, 460.0)  # 120 pt capitals at ~0.62 em each, capped at the margins
     run = parse_xml(_WATERMARK_RUN.format(
         ns=nsdecls("w"), width=f"{width:.1f}", height=f"{width / (0.62 * chars):.1f}",
-        text=quoteattr(text),
+        text=quoteattr(text), font=escape(font, {"\"": "&quot;"}),
+        spid=f"_x0000_s{_FIRST_SHAPE_ID + number}",
+        shape_id=f"PowerPlusWaterMarkObject{zlib.crc32(part_name.encode()) & 0x7FFFFFF}",
         formulas="".join(f'<v:f eqn="{eqn}"/>' for eqn in _WATERMARK_FORMULAS.split(";")),
     ))
     insert_after_ppr(header.paragraphs[0], run)
+    _reserve_shape_ids(header.part.package.main_document_part.settings.element, _FIRST_SHAPE_ID + number)
+
+
+def _reserve_shape_ids(settings: BaseOxmlElement, highest: int) -> None:
+    """Keep o:shapedefaults' spidmax above the shape ids in use, so Word numbers new shapes after them."""
+    for defaults in settings.xpath('.//*[local-name()="shapedefaults"][@spidmax]'):
+        defaults.set("spidmax", str(max(int(defaults.get("spidmax")), highest + 1)))
 
 
 def _clear_text_runs(paragraph: Paragraph) -> None:

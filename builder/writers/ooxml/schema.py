@@ -23,8 +23,9 @@ AFTER_UPDATE_FIELDS = tuple(
 )
 AFTER_TBL_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
 AFTER_CANT_SPLIT = ("w:trHeight", "w:tblHeader", *AFTER_TBL_HEADER)
-AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
-              "w:hideMark", "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
+AFTER_TEXT_DIRECTION = ("w:tcFitText", "w:vAlign", "w:hideMark", "w:headers", "w:cellIns", "w:cellDel",
+                        "w:cellMerge", "w:tcPrChange")
+AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", *AFTER_TEXT_DIRECTION)
 
 
 def get_or_insert(parent: BaseOxmlElement, tag: str, successors: Sequence[str]) -> Any:

@@ -8,7 +8,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.table import _Cell, _Row
 
-from builder.writers.ooxml.schema import AFTER_CANT_SPLIT, AFTER_SHD, AFTER_TBL_HEADER, HEX_COLOUR, get_or_insert
+from builder.writers.ooxml.schema import (AFTER_CANT_SPLIT, AFTER_SHD, AFTER_TBL_HEADER, AFTER_TEXT_DIRECTION,
+                                          HEX_COLOUR, get_or_insert)
 
 
 def repeat_table_header(row: _Row) -> None:
@@ -40,3 +41,13 @@ def set_cell_shading(cell: _Cell, fill_hex: str) -> None:
     shd = get_or_insert(cell._tc.get_or_add_tcPr(), "w:shd", AFTER_SHD)
     for attr, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", fill.upper())):
         shd.set(qn(attr), value)
+
+
+_TEXT_DIRECTIONS = ("lrTb", "tbRl", "btLr")
+
+
+def set_cell_text_direction(cell: _Cell, direction: str) -> None:
+    """Turn the text of `cell`: "btLr" reads upwards, "tbRl" downwards, "lrTb" is level."""
+    if direction not in _TEXT_DIRECTIONS:
+        raise ValueError(f"text direction must be one of {', '.join(_TEXT_DIRECTIONS)}, not {direction!r}")
+    get_or_insert(cell._tc.get_or_add_tcPr(), "w:textDirection", AFTER_TEXT_DIRECTION).set(qn("w:val"), direction)
