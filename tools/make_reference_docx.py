@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from builder.writers.ooxml import (add_clause_numbering, link_styles, save_deterministic,  # noqa: E402
-                                   set_core_properties, set_style_numbering_off)
+                                   set_app_properties, set_core_properties, set_style_numbering_off)
 
 OUTPUT = ROOT / "templates" / "reference.docx"
 FONT = "Calibri"  # LibreOffice substitutes the metric-compatible Carlito
@@ -263,6 +263,7 @@ def build() -> DocumentObject:
     doc.core_properties.comments = ""
     set_core_properties(doc, title="Playbook reference styles", subject="",
                         author="playbook-builder", keywords="", created=dt.date(2024, 1, 1))
+    set_app_properties(doc, "playbook-builder")  # not python-docx template's "Microsoft Macintosh Word"
     return doc
 
 
