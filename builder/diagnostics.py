@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Literal
 
-Level = Literal["error", "warning"]
+Level = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True, order=True)
@@ -57,6 +57,10 @@ class Diagnostics:
     def warning(self, location: Location, code: str, message: str) -> None:
         self.items.append(Diagnostic(location, "warning", code, message))
 
+    def note(self, location: Location, code: str, message: str) -> None:
+        """Information, not a problem: what composition did (a role pulled in, a block left out)."""
+        self.items.append(Diagnostic(location, "note", code, message))
+
     def extend(self, other: Iterable[Diagnostic]) -> None:
         self.items.extend(other)
 
@@ -67,6 +71,10 @@ class Diagnostics:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if d.level == "warning"]
+
+    @property
+    def notes(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.level == "note"]
 
     @property
     def ok(self) -> bool:
@@ -91,6 +99,11 @@ class DiagnosticError(Exception):
         items = list(diagnostics)
         super().__init__("\n".join(str(d) for d in items))
         self.diagnostics = items
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 error', '2 errors'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str:

@@ -139,9 +139,13 @@ MINIMAL_FILES: dict[str, str] = {
           effective: 2027-01-15
           owner: sponsor-lead
           approvers: [sponsor-lead, cro-pm]
+          documents:
+            quality-agreement:
+              version: 1.0.0
+              history: []
         signatories:
-          sponsor: {name: Ann Smith, title: VP Clinical Operations}
-          provider: {name: Bob Jones, title: Executive Director}
+          sponsor: {role: sponsor-lead, name: Ann Smith, title: VP Clinical Operations}
+          provider: {role: cro-pm, name: Bob Jones, title: Executive Director}
         """,
 }
 

@@ -182,7 +182,7 @@ def test_plain_progress_lines_quiet_and_summary(project: Path, runner) -> None:
             "--templates", str(project / "tpl"), "--format", "md", "--jobs", "1"]
     result = runner.invoke(main, args)
     lines = result.output.splitlines()
-    assert sum(line.startswith("built ") and line.endswith(" s)") for line in lines) == 4
+    assert sum(line.startswith("rendered ") and line.endswith(" s)") for line in lines) == 4
     assert lines[-1].startswith("built 4, up to date 0, failed 0 in ")
     result = runner.invoke(main, args + ["--quiet", "--force"])
     assert result.output.splitlines()[0].startswith("built 4, up to date 0, failed 0")

@@ -14,14 +14,22 @@ from builder.content.model import KIND_MODELS
 def test_validate_ok_exits_zero_with_a_summary(minimal_content: Path, runner) -> None:
     result = runner.invoke(main, ["validate", "--content", str(minimal_content)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("ok: 14 blocks in 10 files, 1 pairing composed")
+    assert result.output.splitlines()[-1] == "ok: 14 blocks in 10 files, 1 pairing composed, 2 notes"
+
+
+def test_validate_lists_roles_the_pairing_pulls_in_as_notes(minimal_content: Path, runner) -> None:
+    result = runner.invoke(main, ["validate", "--content", str(minimal_content), "--format", "json"])
+    notes = [d for d in json.loads(result.output)["diagnostics"] if d["level"] == "note"]
+    assert [n["code"] for n in notes] == ["pulled-in", "pulled-in"]
+    assert "uses role 'cro-safety-lead', named by responsibility 'raci-safety'" in notes[0]["message"]
+    assert notes[0]["file"].endswith("pairings/acme-cro.yaml") and notes[0]["line"] == 17
 
 
 def test_validate_json_shape(minimal_content: Path, runner) -> None:
     result = runner.invoke(main, ["validate", "--content", str(minimal_content), "--format", "json"])
     report = json.loads(result.output)
     assert set(report) == {"ok", "blocks", "diagnostics"}
-    assert report["ok"] is True and report["diagnostics"] == []
+    assert report["ok"] is True and [d for d in report["diagnostics"] if d["level"] != "note"] == []
     assert set(report["blocks"]) == set(KIND_MODELS)
     assert report["blocks"]["role"] == 4 and report["blocks"]["pairing"] == 1
 

@@ -55,7 +55,7 @@ def brief_templates(root: Path) -> Path:
 @pytest.fixture
 def brief_project(tmp_path: Path) -> Path:
     pairing = MINIMAL_FILES["pairings/acme-cro.yaml"].replace(
-        "documents: [operating-manual, quality-agreement]", "documents: [operating-manual, oversight-brief]")
+        "documents: [operating-manual, quality-agreement]", "documents: [operating-manual, quality-agreement, oversight-brief]")
     write_content(tmp_path / "content", {**MINIMAL_FILES, "pairings/acme-cro.yaml": pairing})
     brief_templates(tmp_path / "tpl")
     return tmp_path
@@ -243,13 +243,13 @@ def test_an_upgraded_output_library_rebuilds_everything(brief_project: Path, mon
 
     options = BuildOptions(content=brief_project / "content", out=brief_project / "out",
                            templates=brief_project / "tpl", formats=("md",))
-    assert build(options).ok and len(build(options).up_to_date) == 2
+    assert build(options).ok and len(build(options).up_to_date) == 3
     versions = manifest.library_versions()
     monkeypatch.setattr(manifest, "library_versions", lambda: {**versions, "weasyprint": "999.0"})
     manifest.builder_fingerprint.cache_clear()
     try:
         rebuilt = build(options)
-        assert len(rebuilt.built) == 2 and not rebuilt.up_to_date
+        assert len(rebuilt.built) == 3 and not rebuilt.up_to_date
         recorded = json.loads((brief_project / "out" / "manifest.json").read_text())["builder"]["libraries"]
         assert recorded["weasyprint"] == "999.0"
     finally:

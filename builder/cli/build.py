@@ -64,7 +64,8 @@ def build(content_dir: Path, out_dir: Path, pairings: tuple[str, ...], documents
     Only outputs whose inputs changed are rebuilt (see OUT/manifest.json); --force rebuilds all.
     """
     from builder.cli.progress import BuildReporter
-    from builder.cli.report import plural, print_diagnostics
+    from builder.cli.report import print_diagnostics
+    from builder.diagnostics import plural
     from builder.engine.build import BuildOptions, build as run_build
     from builder.engine.outputs import BuildLocked
 

@@ -38,7 +38,7 @@ def _check(side, documents):
     from builder.review.analysis import relabel
 
     result = check_content(side.content_dir, documents=documents)
-    result.diagnostics.items = relabel(result.diagnostics.items, side)
+    result.diagnostics.items = relabel([item for item in result.diagnostics if item.level != "note"], side)
     return result
 
 

@@ -16,6 +16,8 @@ from builder.cli.build import build
 from builder.cli.check import schema, validate
 from builder.cli.diff import diff
 from builder.cli.merge import merge
+from builder.cli.new import new
+from builder.cli.serve import serve
 
 
 class DebugGroup(click.Group):
@@ -46,5 +48,5 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for command in (validate, build, diff, schema, merge):
+for command in (validate, build, diff, schema, new, serve, merge):
     main.add_command(command)

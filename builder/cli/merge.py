@@ -18,7 +18,8 @@ def merge(folders: tuple[Path, ...], out_dir: Path) -> None:
     Refuses overlapping outputs, files whose bytes differ from their manifest, and shards built
     by another builder version or with other options; writes all or nothing.
     """
-    from builder.cli.report import plural, print_diagnostics
+    from builder.cli.report import print_diagnostics
+    from builder.diagnostics import plural
     from builder.engine.merge import merge_outputs
 
     result = merge_outputs(list(folders), out_dir)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from builder.compose.check import CheckResult
-from builder.diagnostics import Diagnostics
+from builder.diagnostics import Diagnostics, plural
 
 
 def validation_json(result: CheckResult) -> dict:
@@ -20,14 +20,9 @@ def validation_json(result: CheckResult) -> dict:
 def print_diagnostics(diagnostics: Diagnostics) -> None:
     """One line per diagnostic, in file order."""
     for diagnostic in diagnostics.sorted():
-        colour = "red" if diagnostic.level == "error" else "yellow"
+        colour = {"error": "red", "warning": "yellow"}.get(diagnostic.level, "cyan")
         click.echo(f"{diagnostic.location}: " + click.style(diagnostic.level, fg=colour)
                    + f": {diagnostic.message}")
-
-
-def plural(count: int, noun: str) -> str:
-    """'1 error', '2 errors'."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def print_text_report(result: CheckResult) -> None:
@@ -42,5 +37,6 @@ def print_text_report(result: CheckResult) -> None:
         click.echo(f"{plural(errors, 'error')}, {plural(warnings, 'warning')} "
                    f"in {plural(files, 'file')} ({plural(blocks, 'block')})")
     else:
+        notes = len(result.diagnostics.notes)
         click.echo(f"ok: {plural(blocks, 'block')} in {plural(files, 'file')}, {plural(pairings, 'pairing')} composed"
-                   + (f", {plural(warnings, 'warning')}" if warnings else ""))
+                   + (f", {plural(warnings, 'warning')}" if warnings else "") + (f", {plural(notes, 'note')}" if notes else ""))

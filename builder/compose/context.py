@@ -20,6 +20,9 @@ class Context:
     blocks: dict[str, list[BlockBase]] = field(default_factory=dict)  # kind -> blocks, in include order
     sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> content file
     pulled_in: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, id, named by)
+    left_out: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, id or item, unmet conditions)
+    conditions: set[str] = field(default_factory=set)  # what the pairing has (qtl, blinded, ...)
+    locators: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)  # where each block's values are
 
     def __getattr__(self, name: str) -> Any:
         for kind in INCLUDE_GROUPS.values():

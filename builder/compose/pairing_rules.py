@@ -1,49 +1,71 @@
-"""Rules only a composed pairing can check: what its blocks name, its sponsor's policy, approvers."""
+"""Rules only a composed pairing can check: what its blocks name, its sponsor's policy, who owns,
+approves and signs each document, and meeting frequencies stated in one place."""
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Mapping
 
 from builder.compose.context import Context
+from builder.compose.text_rules import check_conditional_mentions, check_leaks
+from builder.compose.timeline_rules import check_deadline_chains
 from builder.content.library import Library
 from builder.content.loader import SourceBlock
+from builder.content.model import INCLUDE_GROUPS
 from builder.content.rules import transition_months
 from builder.content.typewalk import iter_references
-from builder.content.model import INCLUDE_GROUPS
 from builder.diagnostics import Diagnostics, suggest
 
 Path_ = tuple[str | int, ...]
 
 
+@dataclass(frozen=True)
+class DocumentNeeds:
+    """What a declared document asks of the pairings that list it."""
+
+    requires: tuple[str, ...] = ()  # include groups it needs filled
+    signed: bool = False  # signed by both parties: own version and history, signatories among approvers
+
+
 def check_pairing_rules(context: Context, source: SourceBlock, library: Library, diagnostics: Diagnostics,
-                        documents: Mapping[str, Sequence[str]] | None = None) -> None:
+                        documents: Mapping[str, DocumentNeeds] | None = None) -> None:
     """Report what the pairing's blocks need but the pairing lacks, and its document-control rules."""
     if documents is not None:
         _check_documents(context, source, documents, diagnostics)
     _check_named_blocks(context, source, library, diagnostics)
     _check_transition_length(context, source, library, diagnostics)
-    _check_approvers(context, source, diagnostics)
+    _check_control(context, source, documents or {}, diagnostics)
+    _check_document_owners(context, source, diagnostics)
+    _check_meeting_frequencies(context, diagnostics)
+    check_leaks(context, library, diagnostics)
+    check_conditional_mentions(context, diagnostics)
+    check_deadline_chains(context, diagnostics)
 
 
-def _check_documents(context: Context, source: SourceBlock, documents: Mapping[str, Sequence[str]],
+def _pairing_at(context: Context, source: SourceBlock) -> str:
+    return f"pairing '{context.pairing.id}' ({source.location})"
+
+
+def _check_documents(context: Context, source: SourceBlock, documents: Mapping[str, DocumentNeeds],
                      diagnostics: Diagnostics) -> None:
-    """Every listed document is declared, and the pairing fills the include groups it needs."""
+    """Every listed document is declared, listed once, and the pairing fills the groups it needs."""
+    seen: set[str] = set()
     for index, document_id in enumerate(context.pairing.documents):
+        if document_id in seen:
+            diagnostics.error(source.locate(("documents", index)), "duplicate-id",
+                              f"document '{document_id}' is listed twice")
+        seen.add(document_id)
         if document_id not in documents:
             diagnostics.error(source.locate(("documents", index)), "unknown-document",
                               f"no document '{document_id}' is declared in the templates"
                               f"{suggest(document_id, documents)}; documents are: {', '.join(documents)} "
                               "(a --templates folder may declare more: templates/<id>/document.yaml)")
             continue
-        for group in documents[document_id]:
+        for group in documents[document_id].requires:
             kind = INCLUDE_GROUPS.get(group)
             if kind is not None and not context.blocks.get(kind.name):
                 diagnostics.error(source.locate(("include",)), "empty-pairing",
                                   f"the {document_id} needs {group} in 'include'")
-
-
-def _pairing_at(context: Context, source: SourceBlock) -> str:
-    return f"pairing '{context.pairing.id}' ({source.location})"
 
 
 def _check_named_blocks(context: Context, source: SourceBlock, library: Library, diagnostics: Diagnostics) -> None:
@@ -56,8 +78,8 @@ def _check_named_blocks(context: Context, source: SourceBlock, library: Library,
             for path, target, ref, _ in iter_references(block):
                 if target not in available or ref in available[target] or library.get(target, ref) is None:
                     continue
-                entry = library.get(block.kind, block.id)
-                location = entry.source.locate(path) if entry else source.location
+                locator = context.locators.get((block.kind, block.id))
+                location = locator.locate(path) if locator else source.location
                 diagnostics.error(
                     location, f"pairing-missing-{target}",
                     f"{block.kind} '{block.id}' names {labels[target]} '{ref}', which "
@@ -83,10 +105,97 @@ def _check_transition_length(context: Context, source: SourceBlock, library: Lib
         )
 
 
-def _check_approvers(context: Context, source: SourceBlock, diagnostics: Diagnostics) -> None:
-    control = context.pairing.control
-    parties = {context.role(r).party for r in control.approvers if context.has_role(r)}
+def _check_control(context: Context, source: SourceBlock, documents: Mapping[str, DocumentNeeds],
+                   diagnostics: Diagnostics) -> None:
+    """Approvers of both parties, listed once; signed documents with their own version and history,
+    and signatories among their approvers."""
+    pairing = context.pairing
+    control = pairing.control
+    for document_id in control.documents:
+        if document_id not in pairing.documents:
+            diagnostics.error(source.locate(("control", "documents", document_id), key=True), "unknown-document",
+                              f"control for '{document_id}', which the pairing does not list in 'documents'"
+                              f"{suggest(document_id, pairing.documents)}")
+    for document_id in pairing.documents:
+        own = control.documents.get(document_id)
+        where = ("control", "documents", document_id) if own and own.approvers else ("control",)
+        approvers = control.for_document(document_id).approvers
+        _check_approver_list(context, source, approvers, where + ("approvers",), document_id, diagnostics)
+        if not documents.get(document_id, DocumentNeeds()).signed:
+            continue
+        if own is None or own.version is None or own.history is None:
+            diagnostics.error(source.locate(("control",)), "signed-document-version",
+                              f"the {document_id} is signed on its own: give it its own version and history under "
+                              f"control.documents.{document_id}, so that editing another document never changes "
+                              "the version of what was signed")
+        for party in ("sponsor", "provider"):
+            signatory = getattr(pairing.signatories, party)
+            at = source.locate(("signatories", party, "role"))
+            if signatory.role not in approvers:
+                diagnostics.error(at, "signatory-not-approver",
+                                  f"{signatory.name} signs the {document_id} for the {party} as '{signatory.role}', "
+                                  f"which is not among its approvers ({', '.join(approvers)}); "
+                                  "signatories must be approvers of what they sign")
+            elif context.has_role(signatory.role) and context.role(signatory.role).party != party:
+                diagnostics.error(at, "signatory-party",
+                                  f"'{signatory.role}' is a {context.role(signatory.role).party} role, "
+                                  f"but signs for the {party}")
+
+
+def _check_approver_list(context: Context, source: SourceBlock, approvers: list[str], where: Path_,
+                         document_id: str, diagnostics: Diagnostics) -> None:
+    seen: set[str] = set()
+    for index, role_id in enumerate(approvers):
+        if role_id in seen:
+            diagnostics.error(source.locate(where + (index,)), "duplicate-approver",
+                              f"approver '{role_id}' is listed twice")
+        seen.add(role_id)
+    parties = {context.role(r).party for r in approvers if context.has_role(r)}
     if parties and parties != {"sponsor", "provider"}:
         missing = ({"sponsor", "provider"} - parties).pop()
-        diagnostics.error(source.locate(("control", "approvers")), "approvers-parties",
-                          f"approvers must include the {missing}: both parties approve the documents")
+        diagnostics.error(source.locate(where), "approvers-parties",
+                          f"approvers of the {document_id} must include the {missing}: both parties approve it")
+
+
+def _check_document_owners(context: Context, source: SourceBlock, diagnostics: Diagnostics) -> None:
+    """The role accountable for maintaining a document (a RACI activity with ``document:``) is its owner."""
+    claimed: dict[str, tuple[str, str]] = {}
+    for block in context.responsibilities:
+        for index, activity in enumerate(block.activities):
+            if activity.document is None or activity.document not in context.pairing.documents:
+                continue
+            accountable = [role for role, code in activity.raci.items() if code in ("A", "A/R")]
+            owner = context.pairing.control.for_document(activity.document).owner
+            locator = context.locators.get((block.kind, block.id), source)
+            at = locator.locate(("activities", index, "raci"))
+            if accountable and accountable[0] != owner:
+                diagnostics.error(at, "document-owner",
+                                  f"activity '{activity.id}' makes '{accountable[0]}' accountable for maintaining the "
+                                  f"{activity.document}, but pairing '{context.pairing.id}' names '{owner}' its owner "
+                                  f"({source.locate(('control', 'owner'))}); one owner per document")
+            first = claimed.setdefault(activity.document, (block.id, activity.id))
+            if first != (block.id, activity.id):
+                diagnostics.error(at, "document-owner",
+                                  f"activity '{activity.id}' also maintains the {activity.document} "
+                                  f"(so does '{first[1]}' of '{first[0]}'); one activity, one owner per document")
+
+
+def _check_meeting_frequencies(context: Context, diagnostics: Diagnostics) -> None:
+    """A governance body's meeting frequency is stated once, in its charter: a communication item for
+    its meetings either omits the frequency or states the same one."""
+    bodies = {body.id: body for body in context.governance}
+    plan = context.communication
+    if plan is None:
+        return
+    locator = context.locators.get(("communication", plan.id))
+    for index, item in enumerate(plan.items):
+        body = bodies.get(item.forum or "")
+        if body is None or item.frequency is None or item.frequency == body.frequency:
+            continue
+        body_locator = context.locators.get(("governance", body.id))
+        diagnostics.error(
+            locator.locate(("items", index, "frequency")) if locator else body_locator.locate(("frequency",)),
+            "frequency-mismatch",
+            f"'{item.item}' says {body.title} meets {item.frequency}, but its charter says {body.frequency} "
+            f"({body_locator.locate(('frequency',)) if body_locator else body.id}); state it once: remove "
+            "'frequency' here, the charter's is used")

@@ -16,6 +16,12 @@ RoleParty = Callable[[str], str | None]
 def check_metric(metric: Metric, at: Locator, diagnostics: Diagnostics) -> None:
     """Thresholds ordered by direction; the target not already past them."""
     amber, red, target = metric.thresholds.amber, metric.thresholds.red, metric.target
+    if metric.unit == "percent":
+        for path, value in ((("target",), target), (("thresholds", "amber"), amber), (("thresholds", "red"), red)):
+            if not 0 <= value <= 100:
+                diagnostics.error(at.locate(path), "percent-range",
+                                  f"metric '{metric.id}' is a percentage, so {'.'.join(path)} must be between 0 and "
+                                  f"100, not {value:g}")
     higher = metric.direction == "higher-is-better"
     worse = (lambda a, b: a < b) if higher else (lambda a, b: a > b)
     word = "below" if higher else "above"
@@ -167,7 +173,7 @@ def check_pairing(block: Pairing, at: Locator, diagnostics: Diagnostics) -> None
         diagnostics.error(at.locate(("control", "status")), "missing-field",
                           "an approved document needs 'approved' (the approval date)")
     include = block.include.model_dump()
-    if not any(include.values()):
+    if not any(include.values()) and not block.standard_sets:
         diagnostics.error(at.locate(("include",)), "empty-pairing",
                           f"pairing '{block.id}' includes no blocks")
     if len(set(block.documents)) != len(block.documents):

@@ -92,6 +92,21 @@ def _reference_fields(model_cls: type[BaseModel]) -> tuple[tuple[str, str, Any],
                  if _holds_references(hints[field_alias(name)]))
 
 
+def walk_strings(value: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    """Every text inside a block (a model, or plain data as loaded), with its YAML path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from walk_strings(getattr(value, name), path + (field_alias(name),))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk_strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from walk_strings(item, path + (index,))
+
+
 def iter_references(value: Any, hint: Any = None, path: Path_ = ()) -> Iterator[tuple[Path_, str, str, bool]]:
     """Yield ``(path, target kind, id, is_key)`` for every reference held by a model instance."""
     if hint is None:

@@ -14,6 +14,7 @@ from typing import Annotated, Iterator, Literal
 
 from pydantic import Field
 
+from builder.compose.pairing_rules import DocumentNeeds
 from builder.content.loader import load_file
 from builder.content.model.common import SLUG_PATTERN, Model, Text
 from builder.content.validation import validate_model
@@ -38,6 +39,8 @@ class DocumentDeclaration(Model):
     signed: bool = False  # carries the parties' signatures; signatories must be its approvers
     kicker: Text = "Clinical outsourcing"  # the line above the title on the cover
     requires: list[Text] = []  # include groups a pairing must fill to have this document
+    commercial: bool = True  # may carry business terms (pricing, fees, penalties); a quality agreement may not
+    text_rules: Literal["error", "warning", "off"] = "error"  # how the rules on the rendered text report
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class DocumentType:
     signed: bool
     kicker: str
     requires: tuple[str, ...]
+    commercial: bool
+    text_rules: str
     folder: Path
 
     @property
@@ -80,9 +85,9 @@ class DocumentRegistry:
     def ids(self) -> list[str]:
         return [document.id for document in self.types]
 
-    def requirements(self) -> dict[str, tuple[str, ...]]:
-        """Document id -> the include groups a pairing must fill to have it (for the content check)."""
-        return {document.id: document.requires for document in self.types}
+    def requirements(self) -> dict[str, DocumentNeeds]:
+        """Document id -> what it needs of a pairing that lists it (for the content check)."""
+        return {document.id: DocumentNeeds(document.requires, document.signed) for document in self.types}
 
     def get(self, document_id: str) -> DocumentType | None:
         return next((document for document in self.types if document.id == document_id), None)

@@ -8,11 +8,11 @@ from builder.content.model.kinds import BLOCK_KINDS, INCLUDE_GROUPS, Kind
 from builder.content.model.operations import (
     Communication, Escalation, Governance, Responsibility, Risk, Standard,
 )
-from builder.content.model.pairing import Pairing
+from builder.content.model.pairing import Pairing, StandardSet
 from builder.content.model.parties import Competency, Organization, Role, Term
 from builder.content.model.performance import Metric, Transition
 
-KINDS: tuple[Kind, ...] = (*BLOCK_KINDS, Kind("pairing", Pairing))
+KINDS: tuple[Kind, ...] = (*BLOCK_KINDS, Kind("standard-set", StandardSet), Kind("pairing", Pairing))
 KIND_MODELS: dict[str, type[BlockBase]] = {kind.name: kind.model for kind in KINDS}
 
 
@@ -24,5 +24,6 @@ def group_of(kind_name: str) -> Kind | None:
 __all__ = [
     "BLOCK_KINDS", "BlockBase", "Communication", "Competency", "Escalation", "Governance",
     "INCLUDE_GROUPS", "KINDS", "KIND_MODELS", "Kind", "Metric", "Model", "Organization", "Pairing",
-    "Provision", "Ref", "Responsibility", "Risk", "Role", "Standard", "Term", "Transition", "group_of",
+    "Provision", "Ref", "Responsibility", "Risk", "Role", "Standard", "StandardSet", "Term", "Transition",
+    "group_of",
 ]

@@ -99,9 +99,29 @@ class Duration(Model):
         return self.value * factor[self.unit]
 
 
+CONDITION_PATTERN = (r"^(?:qtl|blinded|investigational-product|subcontractors"
+                     r"|model\.[a-z-]+|therapeutic-area\.[a-z0-9-]+|document\.[a-z0-9-]+)$")
+Condition = Annotated[str, StringConstraints(pattern=CONDITION_PATTERN)]
+CONDITIONS_HELP = ("qtl (the pairing measures a quality tolerance limit), blinded (a study is blinded), "
+                   "investigational-product (the provider handles it), subcontractors (the pairing names "
+                   "approved subcontractors), model.<outsourcing model>, therapeutic-area.<area>, document.<id>")
+
+
+class ConditionalText(Model):
+    """Text that applies only when the pairing has what ``requires`` names."""
+
+    text: Markdown
+    requires: Annotated[list[Condition], Field(min_length=1)]
+
+
+ClauseText = Markdown | ConditionalText
+
+
 class BlockBase(Model):
     """Fields every block has."""
 
     id: Slug
     kind: str
     title: Text
+    specific_to: Annotated[Slug, Ref("organization")] | None = None  # a provider-specific block
+    requires: list[Condition] = []  # included only when the pairing has all of these

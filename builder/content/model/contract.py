@@ -6,7 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from builder.content.model.common import BlockBase, Markdown, MetricRef, Model, Percent, Text
+from builder.content.model.common import (
+    BlockBase, ClauseText, Duration, Markdown, MetricRef, Model, Percent, Slug, Text,
+)
 
 QualitySection = Literal[
     "scope",
@@ -23,6 +25,11 @@ QualitySection = Literal[
     "communication",
     "change-control",
     "term",
+    "debarment",
+    "investigational-product",
+    "blinding",
+    "business-continuity",
+    "data-protection",
 ]
 
 
@@ -84,6 +91,23 @@ class Obligation(Model):
     notes: Text | None = None
 
 
+class Deadline(Model):
+    """One step of a reporting chain (the safety path): who does what, within how long of which event.
+
+    ``handles`` names the step whose result this step acts on; its clock must not start at the
+    same event as that step's clock unless it allows more time (else it cannot always be met)."""
+
+    id: Slug
+    party: Text
+    action: Text
+    clock_starts: Text  # the event that starts this step's clock ("site awareness", "provider receipt")
+    within: Duration
+    handles: Slug | None = None
+
+
+COMMERCIAL_CATEGORIES = ("pricing", "risk-share", "change-control")
+
+
 class Provision(BlockBase):
     """A contract provision; ``category`` says which of the optional parts it must have."""
 
@@ -95,8 +119,14 @@ class Provision(BlockBase):
     pricing: Pricing | None = None
     risk_share: RiskShare | None = None
     section: QualitySection | None = None
-    clauses: list[Markdown] = []
+    clauses: list[ClauseText] = []
     obligations: list[Obligation] = []
+    deadlines: list[Deadline] = []
+
+    @property
+    def commercial(self) -> bool:
+        """Pricing, risk share and change orders are business terms: the master agreement's, not a QA's."""
+        return self.category in COMMERCIAL_CATEGORIES
 
     @model_validator(mode="after")
     def _category_parts(self) -> "Provision":

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from builder.content.model.common import (
-    Area, BlockBase, Duration, Frequency, GovernanceRef, Markdown, MetricRef, Model, RoleRef,
+    Area, BlockBase, ClauseText, Duration, Frequency, GovernanceRef, Markdown, MetricRef, Model, RoleRef,
     Slug, StandardRef, Text,
 )
 
@@ -22,6 +22,7 @@ class Activity(Model):
     raci: Annotated[dict[RoleRef, RaciCode], Field(min_length=1)]
     deliverable: Text | None = None
     standard: StandardRef | None = None
+    document: Slug | None = None  # the document this activity maintains: its A is the document's owner
 
 
 class Responsibility(BlockBase):
@@ -40,7 +41,7 @@ class Standard(BlockBase):
     kind: Literal["standard"]
     applies_to: Literal["deliverable", "task", "staff"]
     area: Area | None = None
-    requirements: Annotated[list[Markdown], Field(min_length=1)]
+    requirements: Annotated[list[ClauseText], Field(min_length=1)]
     acceptance_criteria: list[Text] = []
     timeline: Text | None = None
     template: Text | None = None
@@ -53,7 +54,7 @@ class CommunicationItem(Model):
     from_: RoleRef
     to: Annotated[list[RoleRef], Field(min_length=1)]
     forum: GovernanceRef | None = None
-    frequency: Frequency
+    frequency: Frequency | None = None  # omitted for a forum's meetings: the body's charter sets it
     channel: Text
 
 

@@ -32,6 +32,7 @@ class Organization(BlockBase):
     kind: Literal["organization"]
     type: OrganizationType
     legal_name: Text
+    short_name: Text | None = None  # the name in running text once introduced ("Northwind")
     address: Text | None = None
     description: Markdown
     services: list[Text] = []

@@ -43,6 +43,7 @@ class Metric(BlockBase):
     owner: RoleRef
     reviewed_by: GovernanceRef
     actions: ThresholdActions | None = None
+    commercial: bool = False  # a business measure (budget, staffing): never part of a quality agreement
 
 
 class OversightLevel(Model):

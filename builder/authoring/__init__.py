@@ -1,0 +1,1 @@
+"""Authoring commands that write content files: ``playbook new`` (and the YAML writing they share)."""
