@@ -6,12 +6,14 @@ its package XML (styles, automatic numbering, fields, TOC, tables, figures, prop
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import zipfile
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import docx
@@ -363,6 +365,63 @@ def test_pandoc_attaches_every_caption_to_its_table_or_figure(built: Path) -> No
         assert not [plain(b["c"]) for b in blocks if b["t"] == "Para" and re.match(r"(Table|Figure) \d+: ", plain(b["c"]))]
         drawn = [plain(block["c"][1]) for block in blocks if block["t"] == "Figure"]
         assert [caption.split(":")[0] for caption in drawn] == [f"Figure {n}" for n in range(1, figures + 1)]
+
+
+SOURCES = "{urn:playbook-builder:sources:1}"
+
+
+def source_map(package: zipfile.ZipFile) -> ElementTree.Element:
+    """The custom XML part that maps source bookmarks to content fields, found by its namespace."""
+    for name in package.namelist():
+        if name.startswith("customXml/item") and "Props" not in name:
+            root = ElementTree.fromstring(package.read(name))
+            if root.tag == f"{SOURCES}sources":
+                return root
+    raise AssertionError("no source map")
+
+
+@pytest.mark.parametrize("document", ["operating-manual", "quality-agreement"])
+def test_docx_paragraphs_carry_hidden_marks_of_their_content_fields(built: Path, documents, document: str) -> None:
+    package = zipfile.ZipFile(built / PAIRING / f"{document}.docx")
+    body = ElementTree.fromstring(package.read("word/document.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    marked = {}  # bookmark name -> the text of the paragraph it starts in
+    for paragraph in body.iter(f"{w}p"):
+        for start in paragraph.iter(f"{w}bookmarkStart"):
+            if start.get(f"{w}name").startswith("_pb_"):
+                marked[start.get(f"{w}name")] = "".join(t.text or "" for t in paragraph.iter(f"{w}t"))
+    assert marked and all(len(name) <= 40 and re.fullmatch(r"_pb_[0-9a-f]{10}(_\d+)?", name) for name in marked)
+    tree = documents[document].tree
+    sourced = {source.split(":")[0] for element in tree.root.iter()
+               for source in (element.get("data-source") or "").split()}
+    assert {name[4:14] for name in marked} == sourced  # every field that shows has its marks
+    marks = {mark.get("name"): mark for mark in source_map(package)}
+    assert set(marks) == set(marked)
+    for name, mark in marks.items():
+        origin = tree.origins[name[4:14]]
+        assert (mark.get("kind"), mark.get("id"), json.loads(mark.get("path"))) == \
+            (origin.kind, origin.id, list(origin.path))
+        assert mark.get("text") == hashlib.sha256(marked[name].encode()).hexdigest()[:16]
+    properties = ElementTree.fromstring(package.read("docProps/custom.xml"))
+    values = {p.get("name"): "".join(p.itertext()) for p in properties}
+    manifest = json.loads((built / "manifest.json").read_text())
+    key = next(e["key"] for e in manifest["outputs"] if e["path"] == f"{PAIRING}/{document}.docx")
+    assert values == {"playbook.pairing": PAIRING, "playbook.document": document, "playbook.version": "0.9.0",
+                      "playbook.build": key}
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_source_marks_survive_a_save_in_libreoffice(built: Path, tmp_path: Path) -> None:
+    source = built / PAIRING / "quality-agreement.docx"
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "saved"), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    before, after = zipfile.ZipFile(source), zipfile.ZipFile(tmp_path / "saved" / "quality-agreement.docx")
+    names = [set(re.findall(r'w:name="(_pb_[^"]+)"', package.read("word/document.xml").decode()))
+             for package in (before, after)]
+    assert names[0] and names[0] == names[1]
+    assert {m.get("name") for m in source_map(after)} == names[0]
+    assert b"playbook.build" in after.read("docProps/custom.xml")
 
 
 def test_review_snapshot_is_deterministic_and_one_sentence_per_line(built: Path, documents) -> None:

@@ -434,6 +434,26 @@ def test_svg_pictures_carry_a_png_fallback_and_alt_text() -> None:
     assert re.search(rf'Id="{svg_ids[0]}"[^>]*Target="media/image1.svg"|Target="media/image1.svg"[^>]*Id="{svg_ids[0]}"', rels)
 
 
+def test_custom_properties_and_a_custom_xml_part_of_our_own() -> None:
+    doc = Document(str(REFERENCE))
+    ooxml.set_custom_properties(doc, {"playbook.pairing": "acme-cro", "playbook.build": "a & b"})
+    ooxml.add_custom_xml(doc, b'<sources xmlns="urn:test"/>', "{00000000-0000-0000-0000-000000000001}", "urn:test")
+    with pytest.raises(ValueError, match="longer than 255"):
+        ooxml.set_custom_properties(doc, {"too.long": "x" * 256})
+    data = saved(doc)
+    props = part(data, "docProps/custom.xml")
+    assert [(p.get("name"), p.get("pid"), p[0].text) for p in props] == [
+        ("playbook.pairing", "2", "acme-cro"), ("playbook.build", "3", "a & b")]
+    assert props[0][0].tag.endswith("}lpwstr")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        assert "customXml/item1.xml" in names and archive.read("customXml/item2.xml") == b'<sources xmlns="urn:test"/>'
+        item_props = archive.read("customXml/itemProps2.xml").decode()
+        assert 'ds:itemID="{00000000-0000-0000-0000-000000000001}"' in item_props and "urn:test" in item_props
+        assert "../customXml/item2.xml" in archive.read("word/_rels/document.xml.rels").decode()
+        assert "docProps/custom.xml" in archive.read("_rels/.rels").decode()
+
+
 def _tiny_png() -> bytes:
     import struct
 

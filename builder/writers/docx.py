@@ -7,6 +7,7 @@ field whose cached result is already filled in.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 import xml.etree.ElementTree as etree
@@ -24,6 +25,8 @@ from builder.diagnostics import Diagnostic, DiagnosticError, Location, display_p
 from builder.tree import Document, element_text
 from builder.writers import docx_layout, ooxml
 from builder.writers.assets import Assets
+from builder.writers.docx_sources import NAMESPACE as SOURCES_NAMESPACE
+from builder.writers.docx_sources import SOURCES_ITEM_ID, SourceMarks
 from builder.writers.docx_tables import RACI_HEADER_SIZE, column_widths, turned_header_height
 
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3}
@@ -61,6 +64,7 @@ class DocxWriter:
         self.lays_out = assets.options.get(docx_layout.PAGE_NUMBERS_OPTION, docx_layout.NO_PAGE_NUMBERS) \
             != docx_layout.NO_PAGE_NUMBERS
         self.page_count = 0  # known once laid out
+        self.sources = SourceMarks(document.tree.origins)  # which content field each paragraph came from
         self.heading_numbers = ooxml.add_clause_numbering(self.docx)
         self.link_numbered_styles()
 
@@ -98,6 +102,7 @@ class DocxWriter:
         self.before_save()
         self.number_pages()
         ooxml.set_app_properties(self.docx, "playbook-builder", pages=self.page_count or None)
+        self.describe_sources()
         ooxml.save_deterministic(self.docx, target)
 
     def before_save(self) -> None:
@@ -155,6 +160,24 @@ class DocxWriter:
         if bookmarks and (missing or not pages):
             ooxml.enable_update_fields_on_open(self.docx)
 
+    def describe_sources(self) -> None:
+        """Which pairing, document, version and build the file is (custom properties), and which
+        content field each source bookmark stands for (a custom XML part); see docx_sources."""
+        meta = self.source.meta
+        ooxml.set_custom_properties(self.docx, {
+            "playbook.pairing": meta.pairing_id, "playbook.document": meta.document_id,
+            "playbook.version": meta.version, "playbook.build": self.build_key()})
+        ooxml.add_custom_xml(self.docx, self.sources.map_xml(meta.pairing_id, meta.document_id, meta.version),
+                             SOURCES_ITEM_ID, SOURCES_NAMESPACE)
+
+    def build_key(self) -> str:
+        """The manifest key of this output, or (written outside a build) a hash of the document."""
+        outputs = self.source.provenance.get("outputs")
+        entry = outputs.get("docx") if isinstance(outputs, dict) else None
+        if isinstance(entry, dict) and isinstance(entry.get("key"), str):
+            return entry["key"]
+        return hashlib.sha256(self.source.markdown.encode("utf-8")).hexdigest()
+
     def saved(self) -> bytes:
         """The document as it stands, as DOCX bytes."""
         buffer = io.BytesIO()
@@ -188,7 +211,9 @@ class DocxWriter:
         elif tag == "p" and "clause" in classes:
             self.clause(element, int(element.get("data-level", "2")))
         elif tag == "p":
-            self.inline(self.paragraph("Normal"), element)
+            paragraph = self.paragraph("Normal")
+            self.inline(paragraph, element)
+            self.mark_sources(paragraph, element)
         elif tag in ("ul", "ol"):
             self.list(element, tag == "ol", 0, self.list_frame(clause))
         elif tag == "table":
@@ -239,16 +264,24 @@ class DocxWriter:
         if not element.get("data-number"):  # the style numbers headings; this one opts out
             ooxml.set_paragraph_numbering_off(paragraph)
         self.bookmark(paragraph, element.get("id"))
+        self.mark_sources(paragraph, element)
 
     def clause(self, element: etree.Element, level: int) -> None:
         paragraph = self.paragraph(f"Clause {level}")  # numbered by its style
         self.inline(paragraph, element)
         self.bookmark(paragraph, element.get("id"))
+        self.mark_sources(paragraph, element)
         self.clause_before = level
 
     def bookmark(self, paragraph: Paragraph, anchor: str | None) -> None:
         if anchor and anchor in self.bookmarks:
             ooxml.add_bookmark(paragraph, self.bookmarks[anchor], self.bookmark_count)
+            self.bookmark_count += 1
+
+    def mark_sources(self, paragraph: Paragraph, *elements: etree.Element | None) -> None:
+        """Hidden bookmarks around a written paragraph, naming the content fields of its text."""
+        for name in self.sources.names(paragraph, *elements):
+            ooxml.add_bookmark(paragraph, name, self.bookmark_count)
             self.bookmark_count += 1
 
     def list_frame(self, clause: int | None) -> ListFrame:
@@ -271,10 +304,14 @@ class DocxWriter:
             paragraphs = [child for child in item if child.tag == "p"]
             if paragraphs:
                 self.inline(paragraph, paragraphs[0])
+                self.mark_sources(paragraph, item, paragraphs[0])
                 for extra in paragraphs[1:]:
-                    self.inline(self.paragraph("List Continue"), extra)
+                    continued = self.paragraph("List Continue")
+                    self.inline(continued, extra)
+                    self.mark_sources(continued, extra)
             else:
                 self.inline(paragraph, item, stop_at={"ul", "ol"})
+                self.mark_sources(paragraph, item)
             for child in nested:
                 self.list(child, child.tag == "ol", min(level + 1, 8), frame)
 
@@ -289,6 +326,7 @@ class DocxWriter:
         title = target.title if target else (element_text(element) if element is not None else "")
         paragraph.add_run(f": {title}")
         self.bookmark(paragraph, anchor)
+        self.mark_sources(paragraph, element)
         return paragraph
 
     def table(self, element: etree.Element) -> None:
@@ -315,6 +353,7 @@ class DocxWriter:
                 cell = docx_row.cells[column]
                 paragraph = cell.paragraphs[0]
                 self.inline(paragraph, cell_element)
+                self.mark_sources(paragraph, cell_element)
                 if row_index < len(head) or cell_element.tag == "th":
                     for run in paragraph.runs:
                         run.bold = True
