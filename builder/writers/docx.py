@@ -28,6 +28,7 @@ from builder.writers.assets import Assets
 from builder.writers.docx_sources import NAMESPACE as SOURCES_NAMESPACE
 from builder.writers.docx_sources import SOURCES_ITEM_ID, SourceMarks
 from builder.writers.docx_tables import RACI_HEADER_SIZE, column_widths, turned_header_height
+from builder.writers.docx_theme import LOGO_HEIGHT_INCHES, apply_theme, logo_images
 
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3}
 PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "letter": (Inches(8.5), Inches(11))}
@@ -51,6 +52,7 @@ class DocxWriter:
         self.source = document
         self.figures = document.figures
         self.docx = open_reference(assets)
+        apply_theme(self.docx, document.theme)
         body = self.docx.element.body
         for child in list(body):
             if child.tag != docx.oxml.ns.qn("w:sectPr"):
@@ -90,7 +92,7 @@ class DocxWriter:
         self.contents()
         for element in self.source.tree.root:
             self.block(element)
-        ooxml.set_header_text(section, meta.title, meta.pairing_title)
+        ooxml.set_header_text(section, meta.title, meta.pairing_title, left_colour=self.source.theme.primary)
         ooxml.add_page_number_footer(
             section, text_before=f"{meta.confidentiality} · Version {meta.version} · {meta.status_label} · Page ")
         if meta.watermark:
@@ -110,6 +112,7 @@ class DocxWriter:
 
     def cover(self) -> None:
         meta = self.source.meta
+        self.logo()
         self.paragraph("Cover Meta", meta.kicker)
         self.paragraph("Cover Title", meta.title)
         self.paragraph("Subtitle", meta.pairing_title)
@@ -120,8 +123,25 @@ class DocxWriter:
             cells = table.add_row().cells
             cells[0].text, cells[1].text = label, value
             cells[0].paragraphs[0].runs[0].bold = True
+        if self.source.theme.address:
+            self.paragraph("Cover Meta", self.source.theme.address)
         self.paragraph("Cover Meta", meta.confidentiality)
         self.page_break()
+
+    def logo(self) -> None:
+        """The sponsor's logo above the title: a PNG, or an SVG with a PNG of it for older readers."""
+        logo = self.source.theme.logo
+        if logo is None:
+            return
+        png, svg, drawn = logo_images(logo)
+        if not drawn:
+            self.source.warnings.append(Diagnostic(
+                Location(logo.file_name), "note", "docx-logo",
+                "no PNG of this SVG logo for the Word files (install rsvg-convert, Debian package librsvg2-bin, "
+                "or give a PNG logo): Word 2016 and later show it, Word 2013 and LibreOffice 7 show a blank space"))
+        description = getattr(logo, "description", "") or f"{self.source.meta.sponsor} logo"
+        paragraph = self.paragraph("Cover Meta")
+        ooxml.add_picture(paragraph.add_run(), png, svg=svg, height=Inches(LOGO_HEIGHT_INCHES), description=description)
 
     def contents(self) -> None:
         """The TOC field; its page numbers are placeholders as wide as real ones when LibreOffice will

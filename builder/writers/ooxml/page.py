@@ -11,6 +11,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
+from docx.shared import RGBColor
 from docx.text.paragraph import Paragraph
 
 from builder.writers.ooxml.fields import add_field
@@ -60,8 +61,9 @@ def add_page_number_footer(section: Section, text_before: str = "Page ",
     return paragraph
 
 
-def set_header_text(section: Section, left: str, right: str) -> Paragraph:
-    """Write `left` and `right` on one header line, split by a right tab at the margin.
+def set_header_text(section: Section, left: str, right: str, *, left_colour: str | None = None) -> Paragraph:
+    """Write `left` and `right` on one header line, split by a right tab at the margin;
+    with `left_colour` ("#RRGGBB"), `left` is bold in that colour (a document title).
 
     The Header style's other tab stops (e.g. its centre tab) are cleared.
     """
@@ -75,7 +77,13 @@ def set_header_text(section: Section, left: str, right: str) -> Paragraph:
         if stop.position != width:
             tab_stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
     tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-    paragraph.add_run(f"{left}\t{right}")
+    if left_colour is None:
+        paragraph.add_run(f"{left}\t{right}")
+        return paragraph
+    title = paragraph.add_run(left)
+    title.bold = True
+    title.font.color.rgb = RGBColor.from_string(left_colour.lstrip("#").upper())
+    paragraph.add_run(f"\t{right}")
     return paragraph
 
 
