@@ -27,16 +27,23 @@ def set_app_properties(document: Document, application: str, pages: int | None =
     body = f"<Application>{escape(application)}</Application>"
     if pages:
         body += f"<Pages>{int(pages)}</Pages>"
+    _set_properties_part(document, "/docProps/app.xml", EXTENDED_PROPERTIES, body, _APP_XML_TYPE,
+                         RT.EXTENDED_PROPERTIES)
+
+
+def _set_properties_part(document: Document, name: str, namespace: str, body: str, content_type: str,
+                         relationship: str) -> None:
+    """Write a docProps part (a Properties element in `namespace` holding `body`), replacing it if present."""
     xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           f'<Properties xmlns="{EXTENDED_PROPERTIES}" '
+           f'<Properties xmlns="{namespace}" '
            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
            f"{body}</Properties>").encode("utf-8")
     package = document.part.package
-    existing = next((part for part in package.iter_parts() if part.partname == "/docProps/app.xml"), None)
+    existing = next((part for part in package.iter_parts() if part.partname == name), None)
     if existing is not None:
         existing._blob = xml
     else:
-        package.relate_to(Part(PackURI("/docProps/app.xml"), _APP_XML_TYPE, xml, package), RT.EXTENDED_PROPERTIES)
+        package.relate_to(Part(PackURI(name), content_type, xml, package), relationship)
 
 
 def set_core_properties(document: Document, *, title: str, subject: str, author: str,
@@ -66,16 +73,8 @@ def set_custom_properties(document: Document, properties: Mapping[str, str]) -> 
             raise ValueError(f"custom property {name!r} is longer than {_TEXT_LIMIT} characters")
         items.append(f'<property fmtid="{_USER_PROPERTY}" pid="{pid}" name={quoteattr(name)}>'
                      f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>")
-    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           f'<Properties xmlns="{CUSTOM_PROPERTIES}" '
-           'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-           + "".join(items) + "</Properties>").encode("utf-8")
-    package = document.part.package
-    existing = next((part for part in package.iter_parts() if part.partname == "/docProps/custom.xml"), None)
-    if existing is not None:
-        existing._blob = xml
-    else:
-        package.relate_to(Part(PackURI("/docProps/custom.xml"), _CUSTOM_XML_TYPE, xml, package), RT.CUSTOM_PROPERTIES)
+    _set_properties_part(document, "/docProps/custom.xml", CUSTOM_PROPERTIES, "".join(items), _CUSTOM_XML_TYPE,
+                         RT.CUSTOM_PROPERTIES)
 
 
 def add_custom_xml(document: Document, xml: bytes, item_id: str, namespace: str) -> None:
