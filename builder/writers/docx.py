@@ -27,7 +27,7 @@ from builder.writers import docx_layout, ooxml
 from builder.writers.assets import Assets
 from builder.writers.docx_sources import NAMESPACE as SOURCES_NAMESPACE
 from builder.writers.docx_sources import SOURCES_ITEM_ID, SourceMarks
-from builder.writers.docx_tables import RACI_HEADER_SIZE, column_widths, turned_header_height
+from builder.writers.docx_tables import RACI_HEADER_SIZE, TURNED_TEXT_INSET, column_widths, turned_header_height
 from builder.writers.docx_theme import LOGO_HEIGHT_INCHES, apply_theme, logo_images
 
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3}
@@ -435,6 +435,8 @@ class DocxWriter:
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 for paragraph in cell.paragraphs:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT  # turned: from the bottom up
+                    paragraph.paragraph_format.left_indent = TURNED_TEXT_INSET  # turned: off the bottom
+                    paragraph.paragraph_format.right_indent = TURNED_TEXT_INSET  # turned: off the top
             row.cells[0].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
 
     def figure(self, element: etree.Element) -> None:

@@ -19,6 +19,7 @@ RACI_HEADER_SIZE = Pt(7.5)
 CELL_MARGINS = 2 * 85 * 635  # the Playbook Table style's left and right cell margins (85 twips), in EMU
 EM_WIDTH = 0.58  # a bold sans letter, in em, rounded up: text measured by it fits
 LINE_HEIGHT = 1.2  # em
+TURNED_TEXT_INSET = Pt(3)  # turned text keeps this far from both ends of its cell
 
 
 def column_widths(table: Table, classes: list[str], total: int) -> list[int]:
@@ -58,7 +59,7 @@ def turned_header_height(titles: Sequence[str], column: int, size: Pt = RACI_HEA
     height = max((max(widths) for widths in words if widths), default=0)
     while any(_lines_needed(widths, height, space) > lines for widths in words):
         height += Pt(1)
-    return int(height + Pt(12))  # room at both ends of the turned text
+    return int(height + 2 * TURNED_TEXT_INSET + Pt(6))
 
 
 def _lines_needed(widths: list[float], length: float, space: float) -> int:
