@@ -109,6 +109,8 @@ def check_defined_terms(checked: Checked) -> list[Diagnostic]:
         other = re.compile(r"(?<![\w\"“])(" + r"\s+".join(re.escape(word) for word in term.split()) + r")(?![\w\"”])",
                            re.IGNORECASE)
         for element, text in blocks:
+            if re.search(r"[\"“]" + re.escape(term) + r"[\"”]", text):
+                continue  # the defining sentence itself ("This quality agreement (the "Quality Agreement")")
             match = next((m for m in other.finditer(text) if m.group(1) != term and not _starts_sentence(text, m)),
                          None)
             if match is None:
@@ -125,8 +127,8 @@ def check_defined_terms(checked: Checked) -> list[Diagnostic]:
         if not any(id(element) in defining and term.title.lower() in text.lower() for element, text in blocks):
             continue  # the document does not define this term
         words = [term.title] + ([term.abbreviation] if term.abbreviation else [])
-        if not any(re.search(r"\b" + re.escape(word) + r"s?\b", used_text, re.IGNORECASE if word == term.title else 0)
-                   for word in words):
+        if not any(re.search(r"(?<!\w)" + re.escape(word) + r"s?(?!\w)", used_text,
+                             re.IGNORECASE if word == term.title else 0) for word in words):
             element = next(element for element, text in blocks if id(element) in defining and term.title in text)
             problems.append(Diagnostic(
                 _locate(checked, element, term.title), "warning", "term-unused",
