@@ -129,7 +129,8 @@ def check_defined_terms(checked: Checked) -> list[Diagnostic]:
         words = [term.title] + ([term.abbreviation] if term.abbreviation else [])
         if not any(re.search(r"(?<!\w)" + re.escape(word) + r"s?(?!\w)", used_text,
                              re.IGNORECASE if word == term.title else 0) for word in words):
-            element = next(element for element, text in blocks if id(element) in defining and term.title in text)
+            element = next(element for element, text in blocks
+                           if id(element) in defining and term.title.lower() in text.lower())
             problems.append(Diagnostic(
                 _locate(checked, element, term.title), "warning", "term-unused",
                 f"the {checked.title} defines '{term.title}' but never uses it; leave the term out of this pairing "
