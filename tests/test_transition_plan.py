@@ -273,7 +273,8 @@ def test_word_has_numbered_headings_the_figure_and_ref_fields(built: Path, merid
     assert headings[:4] == ["Purpose and scope", "Studies and services", "Who is involved", "Owners of the plan"]
     assert "Qualification to steady state" in headings and headings[-1] == "Document control"
     assert len(document.inline_shapes) == 1
-    captions = [p.text for p in document.paragraphs if p.style.name == "Caption" and p.text.startswith("Figure")]
+    captions = [p.text for p in document.paragraphs  # a figure's caption: Image Caption, based on Caption
+                if p.style.name in ("Caption", "Image Caption") and p.text.startswith("Figure")]
     assert captions == [f"Figure 1: {CAPTION}"]
     body = document.element.body
     bookmarks = {b.get(qn("w:name")) for b in body.iter(qn("w:bookmarkStart"))}
