@@ -83,6 +83,7 @@ class Matcher:
         self.marks = marks
         self.known_texts = known_texts
         self.elements: dict[str, ElementTree.Element] = {}
+        self.parents = {child: parent for parent in tree.root.iter() for child in parent}
         for element in tree.root.iter():
             for label in (element.get("data-source") or "").split():
                 self.elements[label] = element
@@ -91,9 +92,24 @@ class Matcher:
         if element is not None and element.get("data-number"):
             kind = "clause" if "clause" in (element.get("class") or "") else "section"
             return f"{kind} {element.get('data-number')}"
+        if element is not None and element.tag in ("td", "th"):
+            return self._cell(element)
         text = paragraph.text if paragraph else element_plain(element) if element is not None else ""
         return f"paragraph {paragraph.index + 1} ('{text[:50]}{'…' if len(text) > 50 else ''}')" if paragraph \
             else f"'{text[:50]}'"
+
+    def _cell(self, cell: ElementTree.Element) -> str:
+        """'Table 12, row "Site activation cycle time", column 3'."""
+        row = self.parents.get(cell)
+        table = row
+        while table is not None and table.tag != "table":
+            table = self.parents.get(table)
+        label = table.find("caption/span") if table is not None else None
+        cells = list(row) if row is not None else []
+        name = element_plain(cells[0]) if cells else ""
+        column = cells.index(cell) + 1 if cell in cells else 0
+        return (f"{(label.text or 'a table') if label is not None else 'a table'}, row '{name[:40]}', "
+                f"column {column}")
 
     def compare(self, paragraphs: list[WordParagraph]) -> Comparison:
         result = Comparison()

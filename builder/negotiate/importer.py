@@ -11,8 +11,6 @@ back is listed with where it is and why.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +18,8 @@ from lxml import etree
 
 from builder.authoring.yaml_files import write_all
 from builder.compose.check import check_content
-from builder.diagnostics import Diagnostic, Location, display_path
+from builder.content.loader import SourceBlock, load_file, parse_blocks
+from builder.diagnostics import Diagnostic, Diagnostics, display_path
 from builder.engine.pipeline import Pipeline
 from builder.negotiate.apply import Plan, plan_changes
 from builder.negotiate.changes import MARK_PREFIX, Comparison, Mark, Matcher, NotAbsorbed
@@ -80,7 +79,8 @@ def run_import(options: ImportOptions) -> ImportResult:
                               "playbook.pairing and playbook.document properties)")
     result = ImportResult(pairing_id, document_id, package.properties.get("playbook.version", ""))
     pipeline = Pipeline.load()
-    checked = check_content(options.content, documents=pipeline.documents.requirements())
+    files = ParsedFiles()
+    checked = check_content(options.content, documents=pipeline.documents.requirements(), load=files.load)
     if pairing_id not in checked.library.ids("pairing"):
         raise NotPlaybookDocx(f"{display_path(options.file)} is a document of pairing '{pairing_id}', which the "
                               f"content in {display_path(options.content)} does not have")
@@ -105,11 +105,33 @@ def run_import(options: ImportOptions) -> ImportResult:
         return result
     pairing_file = Path(context.sources[("pairing", pairing_id)])
     result.plan = plan_changes(result.comparison.edits, context, context.sources, pairing_file, options.into)
-    result.diagnostics = _validate(result.plan, options.content, pipeline)
+    files.changed = {path.resolve(): text for path, text in result.plan.texts.items()}
+    recheck = check_content(options.content, documents=pipeline.documents.requirements(), load=files.load)
+    result.diagnostics = [d for d in recheck.diagnostics if d.level == "error"]
     if any(d.level == "error" for d in result.diagnostics) or options.dry_run:
         return result
     result.written = write_all(result.plan.texts, replace=True)
     return result
+
+
+class ParsedFiles:
+    """Reads content files once; a second check sees the import's new text of the files it changes
+    (so the content as the import would leave it is checked without writing anything)."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[Path, tuple[list[SourceBlock], list[Diagnostic]]] = {}
+        self.changed: dict[Path, str] = {}
+
+    def load(self, path: Path, diagnostics: Diagnostics) -> list[SourceBlock]:
+        key = path.resolve()
+        if key in self.changed:
+            return parse_blocks(self.changed[key], display_path(path), diagnostics)
+        if key not in self.parsed:
+            own = Diagnostics()
+            self.parsed[key] = (load_file(path, own), list(own))
+        blocks, problems = self.parsed[key]
+        diagnostics.extend(problems)
+        return blocks
 
 
 def _targets(document: Document) -> dict[str, str]:
@@ -167,26 +189,3 @@ def _paragraph_label(paragraphs: list[WordParagraph], index: int | None) -> str:
         return "the document"
     text = paragraphs[index].text
     return f"paragraph {index + 1} ('{text[:60]}{'…' if len(text) > 60 else ''}')"
-
-
-def _validate(plan: Plan, content: Path, pipeline: Pipeline) -> list[Diagnostic]:
-    """Check the content as the import would leave it, on a copy; errors name the real files."""
-    with tempfile.TemporaryDirectory(prefix="playbook-import-") as scratch:
-        copy = Path(scratch) / content.name
-        shutil.copytree(content, copy)
-        root = content.resolve()
-        for path, text in plan.texts.items():
-            target = copy / path.resolve().relative_to(root)
-            target.write_text(text, encoding="utf-8")
-        checked = check_content(copy, documents=pipeline.documents.requirements())
-        problems = []
-        for item in checked.diagnostics:
-            if item.level != "error":
-                continue
-            shown = item.location.file
-            resolved = Path(shown).resolve()
-            if resolved.is_relative_to(copy.resolve()):
-                shown = display_path(content / resolved.relative_to(copy.resolve()))
-            problems.append(Diagnostic(Location(shown, item.location.line, item.location.column), "error", item.code,
-                                       item.message.replace(str(copy), display_path(content))))
-        return problems
