@@ -106,7 +106,9 @@ def run_import(options: ImportOptions) -> ImportResult:
     pairing_file = Path(context.sources[("pairing", pairing_id)])
     result.plan = plan_changes(result.comparison.edits, context, context.sources, pairing_file, options.into)
     files.changed = {path.resolve(): text for path, text in result.plan.texts.items()}
-    recheck = check_content(options.content, documents=pipeline.documents.requirements(), load=files.load)
+    # Overrides in the pairing's file reach no other pairing; a change of a block may reach them all.
+    recheck = check_content(options.content, [pairing_id] if options.into == "pairing" else None,
+                            documents=pipeline.documents.requirements(), load=files.load)
     result.diagnostics = [d for d in recheck.diagnostics if d.level == "error"]
     if any(d.level == "error" for d in result.diagnostics) or options.dry_run:
         return result
