@@ -17,7 +17,7 @@ import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.shared import Inches, Mm, Pt
+from docx.shared import Inches, Mm
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
