@@ -60,8 +60,10 @@ def build_redline(report: DocumentReport, diff: DiffReport, author: RedlineAutho
                         figures=list(base.tree.figures),
                         origins={**(old_doc.tree.origins if old_doc else {}), **(new_doc.tree.origins if new_doc else {})})
     figures = {**{f"old-{n}": f for n, f in old_figs.items()}, **new_figs}
+    templates = pipeline.renderer.user_dir
     document = Document(meta=base.meta, markdown=base.markdown, tree=tree, theme=base.theme, figures=figures,
-                        sources=dict(base.sources))
+                        sources=dict(base.sources),
+                        provenance={"options": {"templates": templates.as_posix() if templates else None}})
     return Redline(report.pairing, report.document, document, old_doc, new_doc, author, report, diff)
 
 
