@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -20,11 +21,12 @@ RACI = MINIMAL_FILES["raci.yaml"]
 # (case id, files to change, expected "file:line", expected words in the message)
 STRUCTURE = [
     ("bad-indentation", {"terms.yaml": "- id: sae\n kind: term\n  title: x\n"}, "terms.yaml:2", "expected"),
-    ("unclosed-quote", {"terms.yaml": '- {id: sae, kind: term, title: "Serious\n'}, "terms.yaml:", "quoted"),
+    ("unclosed-quote", {"terms.yaml": '- {id: sae, kind: term, title: "Serious\n'}, "terms.yaml:1", "quotation mark opened on line 1 is never closed"),
     ("tab-indentation", {"terms.yaml": "id: sae\nkind: term\ndefinition:\n\tx: 1\n"}, "terms.yaml:4", "tabs"),
     ("empty-file", {"terms.yaml": ""}, "terms.yaml:1", "empty"),
     ("not-utf8", {"terms.yaml": b"id: sae\ntitle: caf\xe9\n"}, "terms.yaml:2", "UTF-8"),
-    ("byte-order-mark", {"terms.yaml": b"\xef\xbb\xbfid: sae\n"}, "terms.yaml:1", "byte-order mark"),
+    ("indented-more", {"terms.yaml": "id: sae\nkind: term\ntitle: x\n  definition: y\n"}, "terms.yaml:4:3", "line 4 ('definition:') is indented more (2 spaces) than line 3"),
+    ("indented-less", {"metrics/sae.yaml": SAE.replace("thresholds: {amber: 98, red: 95}", "thresholds:\n          amber: 98\n         red: 95")}, "metrics/sae.yaml:12:2", "line 12 ('red:') is indented less (1 space) than the lines above it"),
     ("duplicate-key", {"terms.yaml": "id: sae\nkind: term\ntitle: A\ntitle: B\n"}, "terms.yaml:4", "duplicate key 'title'"),
     ("duplicate-id", {"more/sae-again.yaml": SAE}, "more/sae-again.yaml:1", "already defined at content/metrics/sae.yaml:1"),
     ("unknown-field", {"metrics/sae.yaml": SAE.replace("reviewed-by:", "reviwed-by:")}, "metrics/sae.yaml:14", "did you mean 'reviewed-by'"),
@@ -42,6 +44,15 @@ STRUCTURE = [
 ]
 
 DOMAIN = [
+    ("percent-outside-0-100", {"metrics/sae.yaml": SAE.replace("{amber: 98, red: 95}", "{amber: 185, red: 95}")}, "metrics/sae.yaml:10", "must be between 0 and 100, not 185"),
+    ("duplicate-in-include-list", {"pairings/acme-cro.yaml": PAIRING.replace("metrics: [sae-reporting-timeliness]", "metrics: [sae-reporting-timeliness, sae-reporting-timeliness]")}, "pairings/acme-cro.yaml:19", "listed twice"),
+    ("duplicate-approver", {"pairings/acme-cro.yaml": PAIRING.replace("approvers: [sponsor-lead, cro-pm]", "approvers: [sponsor-lead, cro-pm, sponsor-lead]")}, "pairings/acme-cro.yaml:30", "approver 'sponsor-lead' is listed twice"),
+    ("block-of-another-provider", {"provisions.yaml": MINIMAL_FILES["provisions.yaml"].replace("category: pricing", "category: pricing\n        specific-to: other-cro"), "other.yaml": "id: other-cro\nkind: organization\ntitle: Other Research\ntype: full-service-cro\nlegal-name: Other Research Ltd\ndescription: Another CRO.\n"}, "pairings/acme-cro.yaml:23", "is specific to Other Research"),
+    ("names-another-organization", {"metrics/sae.yaml": SAE.replace("source: safety database", "source: Other Research safety database"), "other.yaml": "id: other-cro\nkind: organization\ntitle: Other Research\ntype: full-service-cro\nlegal-name: Other Research Ltd\ndescription: Another CRO.\n"}, "metrics/sae.yaml:12", "is not a party of pairing 'acme-cro'"),
+    ("signatory-not-approver", {"pairings/acme-cro.yaml": PAIRING.replace("provider: {role: cro-pm,", "provider: {role: cro-safety-lead,")}, "pairings/acme-cro.yaml:37", "signatories must be approvers"),
+    ("signed-document-without-own-version", {"pairings/acme-cro.yaml": PAIRING.replace("          documents:\n            quality-agreement:\n              version: 1.0.0\n              history: []\n", "")}, "pairings/acme-cro.yaml:26", "give it its own version and history"),
+    ("two-owners-of-a-document", {"raci.yaml": RACI.replace("            raci: {sponsor-lead: A, cro-safety-lead: R}", "            raci: {sponsor-lead: A, cro-safety-lead: R}\n          - {id: maintain-qa, task: Maintain the quality agreement, document: quality-agreement, raci: {cro-pm: A/R}}")}, "raci.yaml:12", "one owner per document"),
+    ("qtl-text-without-qtl", {"governance.yaml": GOVERNANCE.replace("mandate: Reviews performance.", "mandate: Reviews performance and quality tolerance limits.")}, "governance.yaml:5", "measures no quality tolerance limit"),
     ("threshold-order", {"metrics/sae.yaml": SAE.replace("{amber: 98, red: 95}", "{amber: 95, red: 98}")}, "metrics/sae.yaml:10", "red (98) must be below amber (95)"),
     ("target-past-red", {"metrics/sae.yaml": SAE.replace("target: 100", "target: 90")}, "metrics/sae.yaml:9", "past the red threshold"),
     ("override-breaks-threshold-order", {"pairings/acme-cro.yaml": PAIRING + "        overrides:\n          metrics:\n            sae-reporting-timeliness: {thresholds: {red: 99}}\n"}, "pairings/acme-cro.yaml:40", "must be below amber"),
@@ -124,3 +135,45 @@ def test_internal_error_is_one_line_unless_debug(tmp_path: Path, runner, monkeyp
     assert "--debug" in result.output and "Traceback" not in result.output
     result = runner.invoke(main, ["--debug", "validate"])
     assert isinstance(result.exception, RuntimeError)
+
+
+def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path, runner) -> None:
+    terms = MINIMAL_FILES["terms.yaml"]
+    content = write_content(tmp_path / "content", {**MINIMAL_FILES, "terms.yaml": b"\xef\xbb\xbf" + textwrap.dedent(terms).lstrip("\n").encode()})
+    result = runner.invoke(main, ["validate", "--content", str(content)])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_missing_content_folder_says_where_to_run_from(tmp_path: Path, runner, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["validate"])
+    assert result.exit_code == 1
+    assert "content folder not found; run from the folder that holds content/, or pass --content DIR" in result.output
+    (tmp_path / "content").mkdir()
+    monkeypatch.chdir(tmp_path / "content")
+    result = runner.invoke(main, ["validate"])
+    assert "you are inside it: run from the folder that holds it, or pass --content ." in result.output
+
+
+def test_a_broken_file_is_reported_before_an_unknown_pairing(tmp_path: Path, runner) -> None:
+    broken = MINIMAL_FILES["pairings/acme-cro.yaml"].replace("sponsor: acme", "sponsor: {acme")
+    content = write_content(tmp_path / "content", {**MINIMAL_FILES, "pairings/acme-cro.yaml": broken})
+    result = runner.invoke(main, ["build", "--pairing", "acme-cro", "--content", str(content),
+                                  "--out", str(tmp_path / "out"), "--format", "md"])
+    assert result.exit_code == 1
+    assert "acme-cro.yaml:4:" in result.output and "'{' opened on line 4 is not closed" in result.output
+    assert "defines no pairing" not in result.output
+    assert "no pairing 'acme-cro'" not in result.output
+
+
+@pytest.mark.parametrize("data, words", [(b"not a zip", "it is not a Word document"),
+                                         (b"PK\x03\x04garbage", "it is not a Word document")])
+def test_a_broken_reference_docx_is_a_located_error(tmp_path: Path, runner, data: bytes, words: str) -> None:
+    content = write_content(tmp_path / "content", MINIMAL_FILES)
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "reference.docx").write_bytes(data)
+    result = runner.invoke(main, ["build", "--content", str(content), "--out", str(tmp_path / "out"),
+                                  "--templates", str(tmp_path / "tpl"), "--format", "docx", "--jobs", "1"])
+    assert result.exit_code == 1 and "Traceback" not in result.output and "internal error" not in result.output
+    line = next(line for line in result.output.splitlines() if "reference.docx" in line and "error" in line)
+    assert line.startswith(f"{tmp_path / 'tpl' / 'reference.docx'}: error: cannot use this reference.docx: {words}")

@@ -182,7 +182,7 @@ def test_plain_progress_lines_quiet_and_summary(project: Path, runner) -> None:
             "--templates", str(project / "tpl"), "--format", "md", "--jobs", "1"]
     result = runner.invoke(main, args)
     lines = result.output.splitlines()
-    assert sum(line.startswith("built ") and line.endswith(" s)") for line in lines) == 4
+    assert sum(line.startswith("rendered ") and line.endswith(" s)") for line in lines) == 4
     assert lines[-1].startswith("built 4, up to date 0, failed 0 in ")
     result = runner.invoke(main, args + ["--quiet", "--force"])
     assert result.output.splitlines()[0].startswith("built 4, up to date 0, failed 0")
@@ -230,3 +230,25 @@ def test_clean_refuses_when_the_content_yields_no_pairing(project: Path, runner)
     assert result.exit_code == 1
     assert "--clean would remove every output" in result.output and "Nothing was removed" in result.output
     assert snapshot(project / "out") == before
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_stops_a_build_within_two_seconds_with_one_line(tmp_path: Path, jobs: str) -> None:
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "builder", "build", "--content", str(root / "content"), "--out", str(out),
+            "--format", "pdf", "--jobs", jobs, "--force"]
+    out.mkdir()
+    (out / "keep.txt").write_text("previous output\n")
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    time.sleep(4)  # well into the layouts
+    assert process.poll() is None, process.communicate()
+    sent = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=30)
+    stopped = time.monotonic() - sent
+    assert process.returncode == 130 and stopped < 2.0, (stopped, stderr)
+    assert stderr.strip().splitlines() == ["playbook: interrupted; previous outputs were left as they were"]
+    assert "Traceback" not in stdout + stderr
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]  # nothing half-written, no lock
+    assert (out / "keep.txt").read_text() == "previous output\n"

@@ -89,3 +89,17 @@ def test_deep_merge_replaces_lists_and_merges_mappings() -> None:
     merged = deep_merge(base, {"a": {"y": [3]}, "c": 4})
     assert merged == {"a": {"x": 1, "y": [3]}, "b": 2, "c": 4}
     assert base == {"a": {"x": 1, "y": [1, 2]}, "b": 2}
+
+
+def test_an_override_can_change_one_item_of_a_list_by_its_index(tmp_path: Path) -> None:
+    activities = "        overrides:\n          responsibilities:\n            raci-safety:\n              activities:\n" \
+                 "                1: {id: signal-review, task: Review safety signals monthly, raci: {sponsor-lead: A, cro-safety-lead: R}}\n"
+    content = write_content(tmp_path / "c", {**MINIMAL_FILES, "pairings/acme-cro.yaml": PAIRING + activities})
+    result = check_content(content)
+    assert result.ok, [str(d) for d in result.diagnostics.errors]
+    tasks = [a.task for a in result.contexts["acme-cro"].responsibilities[0].activities]
+    assert tasks == ["Process SAE reports", "Review safety signals monthly"]
+    beyond = activities.replace("                1:", "                5:")
+    content = write_content(tmp_path / "d", {**MINIMAL_FILES, "pairings/acme-cro.yaml": PAIRING + beyond})
+    (error,) = check_content(content).diagnostics.errors
+    assert error.code == "override-item" and error.location.line == 42 and "item 5 of a list of 2" in error.message

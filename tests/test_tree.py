@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from builder.tree import parse_document
 from builder.tree.document_tree import element_text
 
@@ -85,3 +87,34 @@ def test_ampersands_and_entity_like_text_stay_literal() -> None:
     cell = tree.root.find("table").find("tbody").find("tr").find("td")
     assert cell.text == "ICH E3 Q&A; R&D &amp; more"
     assert all(ord(c) >= 32 for el in tree.root.iter() for c in (el.text or "") + (el.tail or "") if c not in "\n\t")
+
+
+def test_every_paragraph_cell_and_clause_knows_the_content_field_it_came_from() -> None:
+    from builder.compose.check import check_content
+    from builder.engine.pipeline import Pipeline
+
+    root = Path(__file__).resolve().parent.parent
+    context = check_content(root / "content").contexts["northwind-meridian-phase3-oncology"]
+    document = Pipeline.load().assemble(context, "quality-agreement")
+    tree = document.tree
+    sourced = [element for element in tree.root.iter() if element.get("data-source")]
+    assert len(sourced) > 100 and "\ue000" not in document.markdown
+    clause = next(e for e in sourced if e.get("class", "").startswith("clause") and "permit the Sponsor" in "".join(e.itertext()))
+    key = clause.get("data-source").split(":")[0]
+    assert tree.origins[key].kind == "provision" and tree.origins[key].path[0] == "clauses"
+    for element in tree.root.iter():
+        text = (element.text or "") + (element.tail or "") + "".join(element.attrib.values())
+        assert not any("\ue000" <= c <= "\ue01f" for c in text), "no source mark reaches a writer"
+
+
+def test_a_field_of_several_paragraphs_marks_each_with_its_part() -> None:
+    from builder.tree.marks import mark, recording_origins
+    from builder.tree.origins import Origin
+
+    origin = Origin("pairing", "acme", ("rationale",))
+    with recording_origins() as origins:
+        text = "# Why {#sec-why}\n\n" + mark("First part.\n\nSecond part.\n\n- a list item", origin, block=True) + "\n"
+    tree = parse_document(text, "section", origins)
+    marked = [(e.tag, e.get("data-source")) for e in tree.root.iter() if e.get("data-source")]
+    assert marked == [("p", f"{origin.key}:0"), ("p", f"{origin.key}:1"), ("li", f"{origin.key}:2")]
+    assert tree.origins == {origin.key: origin}

@@ -7,6 +7,7 @@ matplotlib) are imported only by the commands that need them, so ``playbook --he
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -15,6 +16,7 @@ from builder import __version__
 from builder.cli.build import build
 from builder.cli.check import schema, validate
 from builder.cli.diff import diff
+from builder.cli.inspect import list_command, show
 from builder.cli.merge import merge
 from builder.cli.new import new
 from builder.cli.serve import serve
@@ -30,7 +32,11 @@ class DebugGroup(click.Group):
             raise
         except KeyboardInterrupt:
             click.echo("playbook: interrupted; previous outputs were left as they were", err=True)
-            sys.exit(130)
+            sys.stderr.flush()
+            os._exit(130)  # at once: no clean-up of half-done layouts (their finalizers print tracebacks)
+        except BrokenPipeError:  # the output was piped into a reader that stopped (| head)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -48,5 +54,5 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for command in (validate, build, diff, schema, new, serve, merge):
+for command in (validate, build, diff, schema, new, serve, list_command, show, merge):
     main.add_command(command)

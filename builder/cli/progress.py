@@ -44,7 +44,7 @@ class BuildReporter:
                 self.progress.update(self.task, advance=1, description=f"{event.path.parent.name}/{event.path.name}")
                 self.progress.refresh()
             return
-        if event.status == "rendered":
-            click.echo(f"built {event.path} ({event.seconds:.1f} s)")
+        if event.status == "rendered":  # staged: renamed into place only when every output succeeded
+            click.echo(f"rendered {event.path} ({event.seconds:.1f} s)")
         elif event.status == "failed":
             click.echo(f"failed {event.path}")

@@ -52,7 +52,7 @@ def check_content(content_dir: Path, pairings: list[str] | None = None,
         if context is not None:
             result.contexts[pairing_id] = context
             _note_composition(context, library, diagnostics)
-    if not library.ids("pairing") and library.files:
+    if not library.ids("pairing") and library.files and diagnostics.ok:  # a broken file may hold one
         diagnostics.warning(Location(display_path(content_dir)), "no-pairing",
                             "the content defines no pairing, so there is nothing to build")
     return result

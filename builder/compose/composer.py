@@ -44,16 +44,43 @@ class OverlayLocator:
         _, depth = follow(self.override, path)
         if depth == 0:
             return self.base.locate(path, key=key)
-        return self.pairing.locate(self.prefix + tuple(path[:depth]), key=key and depth == len(path))
+        written = tuple(_as_written(self.override, path[:depth]))
+        return self.pairing.locate(self.prefix + written, key=key and depth == len(path))
+
+
+def _as_written(override: Any, path: Path_) -> list[str | int]:
+    """The path as the override's YAML writes it: an item index of a list is a mapping key ('2')."""
+    steps: list[str | int] = []
+    node = override
+    for step in path:
+        if isinstance(node, dict) and step not in node and str(step) in node:
+            step = str(step)
+        steps.append(step)
+        node = node[step] if isinstance(node, (dict, list)) else None
+    return steps
+
+
+def is_item_override(base: Any, override: Any) -> bool:
+    """A mapping of item indexes (``{2: new item}``) over a list changes those items only."""
+    return isinstance(base, list) and isinstance(override, dict) and bool(override) and \
+        all(str(key).isdigit() for key in override)
 
 
 def deep_merge(base: Any, override: Any) -> Any:
-    """Merge mappings recursively; any other value (lists included) is replaced whole."""
+    """Merge mappings recursively; a list is replaced whole, unless the override maps item indexes
+    to new items (``clauses: {2: ...}``: only item 2 changes, the rest stays the library's)."""
     if isinstance(base, dict) and isinstance(override, dict):
         merged = dict(base)
         for key, value in override.items():
             merged[key] = deep_merge(base[key], value) if key in base else copy.deepcopy(value)
         return merged
+    if is_item_override(base, override):
+        merged_list = list(base)
+        for key, value in override.items():
+            index = int(key)
+            if index < len(merged_list):
+                merged_list[index] = deep_merge(merged_list[index], value)
+        return merged_list
     return copy.deepcopy(override)
 
 
@@ -128,6 +155,7 @@ class _Composer:
                 self.diagnostics.error(self.source.locate(prefix + (fixed,), key=True), "override-fixed",
                                        f"an override cannot change '{fixed}'")
                 return entry.block
+        self._check_item_indexes(entry.source.data, override, prefix)
         merged = deep_merge(entry.source.data, override)
         locator = OverlayLocator(entry.source, self.source, prefix, override)
         block = validate_model(type(entry.block), merged, locator, self.diagnostics)
@@ -139,6 +167,19 @@ class _Composer:
         if isinstance(block, Role):
             self._check_short_title(entry.block, block, override, prefix)
         return block
+
+    def _check_item_indexes(self, base: Any, override: Any, prefix: Path_) -> None:
+        """An item override must name an item the library's list has."""
+        if isinstance(base, dict) and isinstance(override, dict):
+            for key, value in override.items():
+                if key in base:
+                    self._check_item_indexes(base[key], value, prefix + (key,))
+        elif is_item_override(base, override):
+            for key in override:
+                if int(key) >= len(base):
+                    self.diagnostics.error(self.source.locate(prefix + (key,), key=True), "override-item",
+                                           f"{self.name} overrides item {key} of a list of {len(base)} items "
+                                           f"(items are numbered from 0)")
 
     def _check_overridden_rules(self, base: BlockBase, block: BlockBase, locator: OverlayLocator,
                                 prefix: Path_) -> None:

@@ -12,6 +12,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from builder.diagnostics import Diagnostics, Location, display_path
 from builder.content.limits import LIMITS
+from builder.content.yaml_errors import explain
 
 YAML_SUFFIXES = (".yaml", ".yml")
 Path_ = tuple[str | int, ...]
@@ -153,12 +154,8 @@ def read_text(path: Path, shown: str, diagnostics: Diagnostics) -> str | None:
     except OSError as exc:
         diagnostics.error(Location(shown), "unreadable", f"cannot read file: {exc.strerror}")
         return None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        diagnostics.error(
-            Location(shown, 1, 1), "byte-order-mark",
-            "file starts with a byte-order mark; save it as UTF-8 without BOM",
-        )
-        return None
+    if raw.startswith(b"\xef\xbb\xbf"):  # UTF-8 with a byte-order mark (Windows Notepad) is still UTF-8
+        raw = raw[3:]
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -255,7 +252,10 @@ def load_content(root: Path, diagnostics: Diagnostics, load: FileLoader | None =
     the blocks of files that did not change since the last check."""
     load = load or load_file
     if not root.is_dir():
-        diagnostics.error(Location(display_path(root)), "no-content", "content folder not found")
+        hint = ("; you are inside it: run from the folder that holds it, or pass --content ."
+                if Path.cwd().name == root.name and not root.is_absolute() else
+                "; run from the folder that holds content/, or pass --content DIR")
+        diagnostics.error(Location(display_path(root)), "no-content", f"content folder not found{hint}")
         return []
     blocks: list[SourceBlock] = []
     files = content_files(root)
@@ -277,6 +277,12 @@ def load_content(root: Path, diagnostics: Diagnostics, load: FileLoader | None =
 def _report_yaml_error(exc: MarkedYAMLError, text: str, shown: str, diagnostics: Diagnostics) -> None:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    context_line = exc.context_mark.line + 1 if exc.context_mark else None
+    explained = explain(exc.problem or "", exc.context, line, col, context_line, text)
+    if explained is not None:
+        diagnostics.error(Location(shown, explained.line, explained.column), "yaml-indentation"
+                          if "indented" in explained.message else "yaml-syntax", explained.message)
+        return
     message = (exc.problem or "invalid YAML").strip()
     if exc.context and exc.context_mark:
         message += f" ({exc.context} started at line {exc.context_mark.line + 1})"

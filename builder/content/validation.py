@@ -68,6 +68,8 @@ def follow(data: Any, path: Path_) -> tuple[Any, int]:
     for depth, step in enumerate(path):
         if isinstance(data, dict) and step in data:
             data = data[step]
+        elif isinstance(data, dict) and isinstance(step, int) and str(step) in data:
+            data = data[str(step)]  # an override of one list item, by its index
         elif isinstance(data, list) and isinstance(step, int) and step < len(data):
             data = data[step]
         else:

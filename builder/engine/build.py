@@ -99,7 +99,9 @@ def build(options: BuildOptions, on_event: Callable[[Event], None] = lambda even
         return _timed(result, start)
     checked = check_content(options.content, documents=pipeline.documents.requirements())
     result.diagnostics.extend(item for item in checked.diagnostics if item.level != "note")
-    pairings = select(options.pairings, checked.library.ids("pairing"), "pairing", options.content, result.diagnostics)
+    # an unknown --pairing is reported only when the content loaded: the pairing may be in a broken file
+    wanted = options.pairings if checked.ok else tuple(p for p in options.pairings if p in checked.library.ids("pairing"))
+    pairings = select(wanted, checked.library.ids("pairing"), "pairing", options.content, result.diagnostics)
     documents = tuple(select(options.documents, pipeline.documents.ids(), "document", options.content,
                              result.diagnostics))
     if not result.ok:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import signal
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ _workshop_of_this_worker: Workshop | None = None  # set in pool workers only, by
 def _install(workshop: Workshop) -> None:
     global _workshop_of_this_worker
     _workshop_of_this_worker = workshop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the workers
 
 
 def _run_in_worker(pairing: str, document: str, formats: list[str], provenance: dict) -> JobResult:
@@ -91,9 +93,10 @@ def execute(jobs: list[Job], workshop: Workshop, processes: int) -> Iterator[tup
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Stop at once: cancel what has not started and end the workers (Ctrl-C must not wait for layouts)."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in list(getattr(pool, "_processes", {}).values()):
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
         if process.is_alive():
             process.terminate()
-    for process in list(getattr(pool, "_processes", {}).values()):
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
         process.join(timeout=1)

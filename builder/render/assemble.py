@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from builder.compose.context import Context
 from builder.diagnostics import Diagnostic, DiagnosticError, suggest
+from builder.render.document_rules import Checked, document_rules
 from builder.render.documents import DocumentType
 from builder.render.figures import FIGURES, available_figures
 from builder.render.source_search import locate_text
 from builder.render.templates import TemplateRenderer, long_date
 from builder.tree import Document, DocumentMeta, DocumentTree, Theme, parse_document
+from builder.tree.marks import recording_origins, strip_marks
 
 STATUS_LABELS = {"draft": "Draft", "in-review": "In review", "approved": "Approved", "superseded": "Superseded"}
 MODEL_LABELS = {
@@ -79,14 +81,21 @@ def assemble_document(context: Context, document: DocumentType, renderer: Templa
     """Render the document's template and parse it into its numbered tree."""
     meta = document_meta(context, document)
     control = context.pairing.control.for_document(document.id)
-    markdown_text = renderer.render(document.template, ctx=context, meta=meta, control=control)
-    markdown_text = "\n".join(line.rstrip() for line in markdown_text.splitlines()).strip() + "\n"
-    tree = parse_document(markdown_text, document.numbering)
+    with recording_origins() as origins:
+        marked = renderer.render(document.template, ctx=context, meta=meta, control=control)
+    marked = "\n".join(line.rstrip() for line in marked.splitlines()).strip() + "\n"
+    tree = parse_document(marked, document.numbering, origins)
+    markdown_text = strip_marks(marked)
     problems = _tree_problems(tree, context, renderer, document.id)
-    if problems:
-        raise DiagnosticError(problems)
+    if document.text_rules != "off":
+        found = document_rules(Checked(document.id, document.title, tree, context, renderer), document.commercial)
+        problems += [problem if document.text_rules == "error" or problem.level != "error" else
+                     Diagnostic(problem.location, "warning", problem.code, problem.message) for problem in found]
+    errors = [problem for problem in problems if problem.level == "error"]
+    if errors:
+        raise DiagnosticError(errors)
     return Document(meta=meta, markdown=markdown_text, tree=tree, theme=theme or Theme(),
-                    sources=dict(context.sources))
+                    sources=dict(context.sources), warnings=[p for p in problems if p.level != "error"])
 
 
 def _allowed_url(url: str, what: str) -> bool:

@@ -39,6 +39,8 @@ class DocumentDeclaration(Model):
     signed: bool = False  # carries the parties' signatures; signatories must be its approvers
     kicker: Text = "Clinical outsourcing"  # the line above the title on the cover
     requires: list[Text] = []  # include groups a pairing must fill to have this document
+    commercial: bool = True  # may carry business terms (pricing, fees, penalties); a quality agreement may not
+    text_rules: Literal["error", "warning", "off"] = "error"  # how the rules on the rendered text report
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class DocumentType:
     signed: bool
     kicker: str
     requires: tuple[str, ...]
+    commercial: bool
+    text_rules: str
     folder: Path
 
     @property

@@ -17,7 +17,9 @@ from jinja2 import (
 )
 from jinja2.sandbox import SandboxedEnvironment
 
+from builder.compose.sourced import origin_of
 from builder.diagnostics import Diagnostic, DiagnosticError, Location, display_path
+from builder.tree.marks import ANY_MARK_CHAR, mark, strip_marks
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_TEMPLATES = PACKAGE_ROOT / "templates"  # inside an installed wheel
@@ -38,12 +40,14 @@ def inline(text: Any) -> str:
     if text is None:
         return ""
     folded = " ".join(str(text).split())
-    return folded.replace("|", "\\|")
+    return mark(folded.replace("|", "\\|"), origin_of(text))
 
 
 def plain(text: Any) -> str:
     """Text that must not be read as Markdown (names, codes): specials escaped."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", inline(text))
+    if text is None:
+        return ""
+    return mark(_MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(str(text).split()).replace("|", "\\|")), origin_of(text))
 
 
 SENTENCE_BREAK = re.compile(r"(?<=[A-Za-z0-9)\]%][.!?])\s+(?=[A-Z(\"'“])")
@@ -94,11 +98,26 @@ def one_sentence_per_line(text: str) -> str:
 def block(text: Any, indent: int = 0) -> str:
     """Multi-paragraph Markdown content, one sentence per line, indented by ``indent`` spaces
     after the first line (for content inside a list item)."""
-    value = one_sentence_per_line(str(text or "").strip())
+    value = mark(one_sentence_per_line(str(text or "").strip()), origin_of(text), block=True)
     if not indent:
         return value
     pad = " " * indent
     return "\n".join((pad + line) if line.strip() and i else line for i, line in enumerate(value.splitlines()))
+
+
+def unmarked(text: Any) -> str:
+    """Rendered text without its source marks, for templates that inspect text (its first word,
+    whether it ends in 's', which terms it uses) rather than print it."""
+    return strip_marks(str(text or ""))
+
+
+def lower_initial(text: Any) -> str:
+    """The text with its first letter in lower case, source marks kept ("A metric" -> "a metric")."""
+    value = str(text or "")
+    for index, character in enumerate(value):
+        if not ANY_MARK_CHAR.match(character):
+            return value[:index] + character.lower() + value[index + 1:]
+    return value
 
 
 def long_date(value: dt.date | None) -> str:
@@ -112,7 +131,7 @@ def number(value: float | int | None) -> str:
     """A number without a needless decimal part: 95.0 -> 95, 0.75 -> 0.75."""
     if value is None:
         return ""
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return mark(f"{value:g}" if isinstance(value, float) else str(value), origin_of(value))
 
 
 def slug_title(value: str) -> str:
@@ -140,7 +159,7 @@ class TemplateRenderer:
         )
         self.env.filters.update(
             inline=inline, plain=plain, block=block, long_date=long_date, number=number,
-            words=slug_title,
+            words=slug_title, unmarked=unmarked, lower_initial=lower_initial,
         )
 
     def render(self, name: str, **variables: Any) -> str:

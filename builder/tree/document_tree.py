@@ -9,6 +9,8 @@ from typing import Iterator
 
 import markdown
 
+from builder.tree.marks import extract_sources
+from builder.tree.origins import Origin
 from builder.tree.syntax import PlaybookSyntax
 from builder.tree.theme import RACI_CODES, raci_class
 
@@ -50,6 +52,7 @@ class DocumentTree:
     targets: dict[str, Target] = field(default_factory=dict)
     unresolved: list[str] = field(default_factory=list)
     figures: list[str] = field(default_factory=list)
+    origins: dict[str, Origin] = field(default_factory=dict)  # source key -> the content field (data-source)
 
     def headings(self) -> list[tuple[int, str]]:
         """(level, full text) of every heading, in order."""
@@ -68,8 +71,11 @@ def element_text(element: etree.Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-def parse_document(text: str, heading_kind: str = "section") -> DocumentTree:
-    """Markdown to a numbered tree; headings are 'section' or 'clause' targets."""
+def parse_document(text: str, heading_kind: str = "section", origins: dict[str, Origin] | None = None) -> DocumentTree:
+    """Markdown to a numbered tree; headings are 'section' or 'clause' targets.
+
+    Source marks in the text (see marks.py) become each block element's ``data-source``;
+    ``origins`` says which content field each mark's key stands for."""
     md = _markdown()
     lines = text.split("\n")
     for processor in md.preprocessors:
@@ -80,7 +86,8 @@ def parse_document(text: str, heading_kind: str = "section") -> DocumentTree:
         if new_root is not None:
             root = new_root
     _restore_placeholders(root, md)
-    tree = DocumentTree(root=root)
+    extract_sources(root)
+    tree = DocumentTree(root=root, origins=dict(origins or {}))
     _Numbering(tree, heading_kind).run()
     _resolve_references(tree)
     _mark_raci_cells(tree.root)
