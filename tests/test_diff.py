@@ -160,7 +160,8 @@ def test_a_committed_threshold_change_is_reported_with_pairings_documents_and_ve
     assert "metric sae-reporting-timeliness: thresholds.red 95 -> 94" in lines
     assert "  affects acme-cro: operating-manual, quality-agreement" in lines
     assert ("  acme-cro: operating-manual changed, quality-agreement changed; version 1.0.0 -> 1.1.0 proposed "
-            "(minor: a value changed: metric sae-reporting-timeliness thresholds.red)") in lines
+            "(minor: a value changed: metric sae-reporting-timeliness thresholds.red); quality-agreement: version "
+            "1.0.0 -> 1.1.0 proposed (minor: a value changed: metric sae-reporting-timeliness thresholds.red)") in lines
     assert lines[-1] == "1 block changed (0 added, 0 removed, 1 changed); 2 documents changed in 1 pairing"
 
 
@@ -249,8 +250,10 @@ def test_a_quality_agreement_clause_added_or_removed_is_major(repo: Path) -> Non
     assert change["fields"] == [{"path": "clauses[1]", "change": "added", "new": "The Provider shall keep an audit log."}]
     qa = report["pairings"][0]["documents"][1]
     assert qa["clauses_added"] == ["2.2 The Provider shall keep an audit log."] and qa["clauses_removed"] == []
-    version = report["pairings"][0]["version"]
+    version = qa["version"]  # the signed agreement has a version of its own
     assert (version["bump"], version["proposed"]) == ("major", "2.0.0")
+    shared = report["pairings"][0]["version"]  # the Operating Manual's did not change
+    assert (shared["bump"], shared["proposed"]) == ("none", "1.0.0")
     assert change["affects"] == [{"pairing": "acme-cro", "documents": ["quality-agreement"]}]
 
 
@@ -390,3 +393,15 @@ def test_lists_are_compared_by_id_when_items_have_ids_else_by_position() -> None
 def test_version_arithmetic() -> None:
     assert [bump_version("1.2.3", b) for b in ("major", "minor", "patch", "none")] == ["2.0.0", "1.3.0", "1.2.4", "1.2.3"]
     assert bump_version("0.9.0", "minor") == "0.10.0"
+
+
+def test_each_document_with_a_version_of_its_own_gets_its_own_proposal(repo: Path) -> None:
+    edit(repo, "roles.yaml", "purpose: Manages.", "purpose: Manages the study day to day.")
+    report = json.loads(run("HEAD", "--format", "json").stdout)
+    (pairing,) = report["pairings"]
+    documents = {d["document"]: d for d in pairing["documents"]}
+    assert documents["operating-manual"]["status"] == "changed"
+    assert documents["quality-agreement"]["status"] == "unchanged"
+    assert pairing["version"]["bump"] != "none" and pairing["version"]["proposed"] != "1.0.0"
+    assert documents["quality-agreement"]["version"] == {"old": "1.0.0", "new": "1.0.0", "bump": "none",
+                                                         "proposed": "1.0.0", "reason": ""}

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -168,6 +169,55 @@ def test_clause_numbering_is_multilevel_and_idempotent(sample: bytes, body) -> N
     assert tags.index("num") > max(i for i, t in enumerate(tags) if t == "abstractNum")
 
 
+def test_reference_numbers_headings_and_clauses_by_their_styles() -> None:
+    """Levels 0-2 of the clause list name Heading 1-3; those styles and Clause 2/3 carry the
+    list in their own w:numPr, so a paragraph given "Clause 2" in Word is numbered; TOC Heading
+    (based on Heading 1) has numbering off."""
+    doc = Document(str(REFERENCE))
+    numbering = doc.part.numbering_part.element
+    abstract = numbering.xpath('w:abstractNum[w:name/@w:val="PlaybookClauses"]')[0]
+    linked = {lvl.get(qn("w:ilvl")): lvl.xpath("w:pStyle/@w:val", namespaces=NS) for lvl in abstract.xpath("w:lvl", namespaces=NS)}
+    assert [linked[str(i)] for i in range(3)] == [["Heading1"], ["Heading2"], ["Heading3"]]
+    num_id = str(ooxml.add_clause_numbering(doc))
+    styles = doc.styles.element
+    for style_id, level in (("Heading1", "0"), ("Heading2", "1"), ("Heading3", "2"), ("Clause2", "1"),
+                            ("Clause3", "2"), ("TOCHeading", "0")):
+        num_pr = styles.xpath(f'w:style[@w:styleId="{style_id}"]/w:pPr/w:numPr')[0]
+        expected = "0" if style_id == "TOCHeading" else num_id
+        assert (num_pr.xpath("w:numId/@w:val"), num_pr.xpath("w:ilvl/@w:val")) == ([expected], [level]), style_id
+    image_caption = doc.styles["Image Caption"]
+    assert image_caption.base_style.name == "Caption" and image_caption.paragraph_format.alignment == 1  # centred
+    for level in (1, 2, 3):
+        assert doc.styles[f"toc {level}"].paragraph_format.right_indent.cm == pytest.approx(1, abs=0.01)  # the number column
+
+
+def test_link_styles_moves_a_level_to_another_style() -> None:
+    doc = Document(str(REFERENCE))
+    num_id = ooxml.add_clause_numbering(doc)
+    ooxml.link_styles(doc, num_id, {1: "Clause2"}, {1: ["Heading2"]})
+    ooxml.link_styles(doc, num_id, {1: "Clause2"}, {1: ["Heading2"]})  # idempotent
+    numbering = doc.part.numbering_part.element
+    abstract = numbering.xpath('w:abstractNum[w:name/@w:val="PlaybookClauses"]')[0]
+    assert abstract.xpath('w:lvl[@w:ilvl="1"]/w:pStyle/@w:val', namespaces=NS) == ["Clause2"]
+    assert abstract.xpath('w:lvl/w:pStyle[@w:val="Clause2"]/../@w:ilvl', namespaces=NS) == ["1"]
+    assert len(doc.styles.element.xpath('w:style[@w:styleId="Heading2"]/w:pPr/w:numPr')) == 1
+
+
+def test_lists_under_a_clause_sit_one_level_deeper_at_the_clause_text() -> None:
+    doc = Document(str(REFERENCE))
+    num_id = ooxml.add_list_numbering(doc, ordered=False, first_level=2, indent=720, step=360)
+    numbering = doc.part.numbering_part.element
+    abstract_id = numbering.xpath(f'w:num[@w:numId="{num_id}"]/w:abstractNumId/@w:val')[0]
+    abstract = numbering.xpath(f'w:abstractNum[@w:abstractNumId="{abstract_id}"]')[0]
+    third = abstract.xpath('w:lvl[@w:ilvl="2"]', namespaces=NS)[0]
+    assert third.xpath("w:lvlText/@w:val", namespaces=NS) == ["\u2022"]
+    assert third.xpath("w:pPr/w:ind/@w:left", namespaces=NS) == ["1080"]
+    assert third.xpath("w:pPr/w:ind/@w:hanging", namespaces=NS) == ["360"]
+    assert abstract.xpath('w:lvl[@w:ilvl="3"]/w:lvlText/@w:val', namespaces=NS) == ["\u2013"]
+    again = ooxml.add_list_numbering(doc, ordered=False, first_level=2, indent=720, step=360)
+    assert numbering.xpath(f'w:num[@w:numId="{again}"]/w:abstractNumId/@w:val') == [abstract_id]
+
+
 def test_each_ordered_list_restarts_at_one(sample: bytes, body) -> None:
     numbering = part(sample, "word/numbering.xml")
     ids = []
@@ -244,6 +294,25 @@ def test_toc_cached_result_links_to_existing_bookmarks(body) -> None:
     assert body.xpath(is_toc[1:] + "/text()", namespaces=NS) == [' TOC \\o "1-3" \\h \\z \\u ']
 
 
+def test_page_references_are_filled_in_the_fields_own_format() -> None:
+    doc = build_sample()
+    body = doc.element.body
+    assert ooxml.page_references(body) == ["_Ref_scope", "_Ref_purpose", "_Ref_resp"]
+    assert ooxml.set_page_references(body, {"_Ref_scope": "7", "_Ref_resp": "12"}) == ["_Ref_purpose"]
+    results = {}
+    for instruction, separate, end in ooxml.complex_fields(body):
+        if instruction.strip().startswith("PAGEREF"):
+            between = []
+            node = separate.getnext()
+            while node is not end:
+                between.append(node)
+                node = node.getnext()
+            results[instruction.split()[1]] = ["".join(r.xpath(".//w:t/text()")) for r in between]
+            assert all(r.xpath("w:rPr/w:webHidden") for r in between)  # formatted like the field
+    assert results == {"_Ref_scope": ["7"], "_Ref_purpose": [], "_Ref_resp": ["12"]}
+    assert_fields_balanced(part(saved(doc), "word/document.xml"))
+
+
 def test_bookmarks_cross_references_and_links(body) -> None:
     starts = body.xpath("//w:bookmarkStart", namespaces=NS)
     ids = [start.get(qn("w:id")) for start in starts]
@@ -309,6 +378,91 @@ def test_header_text_watermark_and_core_properties(sample: bytes) -> None:
     midnight = dt.datetime(2025, 3, 1, tzinfo=dt.timezone.utc)
     assert (props.created, props.modified, props.revision) == (midnight, midnight, 1)
     assert props.last_modified_by == props.author == "tests"
+
+
+def test_watermarks_have_shape_ids_of_their_own_in_each_header() -> None:
+    doc = Document(str(REFERENCE))
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    ooxml.add_draft_watermark(section, "DRAFT")
+    ooxml.add_draft_watermark(section, "DRAFT", first_page=True, font="Carlito")
+    ooxml.add_draft_watermark(section, "DRAFT")  # idempotent
+    data = saved(doc)
+    shapes = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in sorted(n for n in archive.namelist() if n.startswith("word/header")):
+            shapes += etree.fromstring(archive.read(name)).xpath('//*[local-name()="shape"]')
+    ids = [shape.get("id") for shape in shapes]
+    spids = [shape.get("{urn:schemas-microsoft-com:office:office}spid") for shape in shapes]
+    assert len(shapes) == 2 and len(set(ids)) == 2 and len(set(spids)) == 2
+    assert all(i.startswith("PowerPlusWaterMarkObject") for i in ids)
+    highest = max(int(spid.removeprefix("_x0000_s")) for spid in spids)
+    spidmax = part(data, "word/settings.xml").xpath('//*[local-name()="shapedefaults"]/@spidmax')
+    assert int(spidmax[0]) > highest
+    fonts = sorted(shape.xpath('.//*[local-name()="textpath"]/@style')[0].split(";")[0] for shape in shapes)
+    assert fonts == ['font-family:"Calibri"', 'font-family:"Carlito"']
+
+
+def test_app_properties_say_only_what_is_true() -> None:
+    doc = Document(str(REFERENCE))
+    ooxml.set_app_properties(doc, "playbook-builder", pages=12)
+    app = part(saved(doc), "docProps/app.xml")
+    assert [etree.QName(child).localname for child in app] == ["Application", "Pages"]
+    assert app[0].text == "playbook-builder" and app[1].text == "12"
+    ooxml.set_app_properties(doc, "playbook-builder")
+    assert [etree.QName(child).localname for child in part(saved(doc), "docProps/app.xml")] == ["Application"]
+
+
+def test_svg_pictures_carry_a_png_fallback_and_alt_text() -> None:
+    doc = Document(str(REFERENCE))
+    png = _tiny_png()
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    for _ in range(2):  # a repeated image reuses both parts
+        ooxml.add_picture(doc.add_paragraph().add_run(), png, svg=svg, description="A black square")
+    data = saved(doc)
+    body = part(data, "word/document.xml")
+    blips = body.xpath('//*[local-name()="blip"]')
+    assert len(blips) == 2
+    svg_ids = [b.xpath('.//*[local-name()="svgBlip"]/@*[local-name()="embed"]')[0] for b in blips]
+    assert svg_ids[0] == svg_ids[1]
+    assert body.xpath('//*[local-name()="docPr"]/@descr') == ["A black square"] * 2
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        assert [n for n in names if n.startswith("word/media/")] == ["word/media/image1.png", "word/media/image1.svg"]
+        assert b'image/svg+xml' in archive.read("[Content_Types].xml")
+        rels = archive.read("word/_rels/document.xml.rels").decode()
+    assert re.search(rf'Id="{svg_ids[0]}"[^>]*Target="media/image1.svg"|Target="media/image1.svg"[^>]*Id="{svg_ids[0]}"', rels)
+
+
+def test_custom_properties_and_a_custom_xml_part_of_our_own() -> None:
+    doc = Document(str(REFERENCE))
+    ooxml.set_custom_properties(doc, {"playbook.pairing": "acme-cro", "playbook.build": "a & b"})
+    ooxml.add_custom_xml(doc, b'<sources xmlns="urn:test"/>', "{00000000-0000-0000-0000-000000000001}", "urn:test")
+    with pytest.raises(ValueError, match="longer than 255"):
+        ooxml.set_custom_properties(doc, {"too.long": "x" * 256})
+    data = saved(doc)
+    props = part(data, "docProps/custom.xml")
+    assert [(p.get("name"), p.get("pid"), p[0].text) for p in props] == [
+        ("playbook.pairing", "2", "acme-cro"), ("playbook.build", "3", "a & b")]
+    assert props[0][0].tag.endswith("}lpwstr")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        assert "customXml/item1.xml" in names and archive.read("customXml/item2.xml") == b'<sources xmlns="urn:test"/>'
+        item_props = archive.read("customXml/itemProps2.xml").decode()
+        assert 'ds:itemID="{00000000-0000-0000-0000-000000000001}"' in item_props and "urn:test" in item_props
+        assert "../customXml/item2.xml" in archive.read("word/_rels/document.xml.rels").decode()
+        assert "docProps/custom.xml" in archive.read("_rels/.rels").decode()
+
+
+def _tiny_png() -> bytes:
+    import struct
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = zlib.compress(b"\x00\x00\x00\x00")
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
 
 
 # ------------------------------------------------------------------------- determinism

@@ -131,9 +131,11 @@ def test_redline_docx_has_native_tracked_changes_by_the_commit_author(changed_re
     assert re.search(r"<w:ins [^>]*><w:r><w:rPr/><w:t xml:space=\"preserve\">94 </w:t>", xml)
     assert "<w:delText>The Provider shall permit the Sponsor to audit the services with 30 days' notice.</w:delText>" in xml
     assert "<w:trackRevisions/>" in package.read("word/settings.xml").decode()
-    # clauses keep Word's numbering: numPr on every clause paragraph, no typed numbers
-    clauses = re.findall(r'<w:pStyle w:val="Clause2"/><w:numPr>', xml)
+    # clauses keep Word's numbering: numbered by their style (numPr in styles.xml), no typed numbers
+    clauses = re.findall(r'<w:pStyle w:val="Clause2"/>', xml)
     assert len(clauses) == 5 and not re.search(r"<w:t[^>]*>\d+\.\d+ ", xml)
+    styles = package.read("word/styles.xml").decode()
+    assert re.search(r'w:styleId="Clause2">.*?<w:numPr><w:ilvl w:val="1"/><w:numId w:val="\d+"/></w:numPr>', styles)
     # the cover's version row shows the old version deleted
     assert re.search(r"<w:del [^>]*><w:r><w:delText xml:space=\"preserve\">1.0.0</w:delText></w:r></w:del>", xml)
 

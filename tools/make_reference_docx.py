@@ -17,7 +17,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER, WD_UNDERLINE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER, WD_UNDERLINE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Length, Pt, RGBColor, Twips
@@ -26,7 +26,8 @@ from docx.styles.style import BaseStyle
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from builder.writers.ooxml import save_deterministic, set_core_properties  # noqa: E402
+from builder.writers.ooxml import (add_clause_numbering, link_styles, save_deterministic,  # noqa: E402
+                                   set_app_properties, set_core_properties, set_style_numbering_off)
 
 OUTPUT = ROOT / "templates" / "reference.docx"
 FONT = "Calibri"  # LibreOffice substitutes the metric-compatible Carlito
@@ -36,6 +37,7 @@ GREY = RGBColor(0x59, 0x59, 0x59)
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Twips(11906), Twips(16838), Twips(1417)  # A4, 2.5 cm
 TEXT_WIDTH = Twips(11906 - 2 * 1417)  # A4 width less the margins, in twips
 CLAUSE_HANG = Cm(1.27)  # matches the clause numbering's 720-twip hanging indent
+TOC_NUMBER_COLUMN = Cm(1)  # TOC entries wrap before it: a page number never moves the text
 
 
 def paragraph_style(doc: DocumentObject, name: str, *, builtin: bool = False,
@@ -129,6 +131,9 @@ def style_headings(doc: DocumentObject) -> None:
     configure(toc_heading, before=Pt(0), after=Pt(12))
     caption = doc.styles["Caption"]
     configure(caption, size=Pt(9), bold=True, colour=ACCENT, before=Pt(3), after=Pt(9))
+    image_caption = paragraph_style(doc, "Image Caption", base="Caption")  # pandoc's name for it
+    image_caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    image_caption.quick_style = True
     for linked in ("Heading 1 Char", "Heading 2 Char", "Heading 3 Char", "Title Char",
                    "Subtitle Char"):
         source = doc.styles[linked.removesuffix(" Char")].element.rPr
@@ -169,12 +174,24 @@ def style_body(doc: DocumentObject) -> None:
     hyperlink.unhide_when_used = True
 
 
+def style_numbering(doc: DocumentObject) -> None:
+    """Headings and clauses numbered by their styles (one multilevel list, levels linked to
+    Heading 1-3; Clause 2 and 3 share levels 1 and 2), so a paragraph given "Clause 2" in Word
+    is numbered like its neighbours. TOC Heading, based on Heading 1, is not numbered."""
+    num_id = add_clause_numbering(doc)
+    link_styles(doc, num_id, {0: "Heading1", 1: "Heading2", 2: "Heading3"}, {1: ["Clause2"], 2: ["Clause3"]})
+    set_style_numbering_off(doc, "TOCHeading")
+    doc.styles["TOC Heading"].paragraph_format.left_indent = 0
+    doc.styles["TOC Heading"].paragraph_format.first_line_indent = 0
+
+
 def style_toc(doc: DocumentObject) -> None:
     """TOC 1-3 under Word's internal names "toc 1".."toc 3" (ids TOC1..TOC3)."""
     for level in (1, 2, 3):
         toc = paragraph_style(doc, f"toc {level}", builtin=True, style_id=f"TOC{level}")
         configure(toc, bold=level == 1, before=Pt(6 if level == 1 else 0), after=Pt(2))
         toc.paragraph_format.left_indent = Cm(0.5 * (level - 1))
+        toc.paragraph_format.right_indent = TOC_NUMBER_COLUMN
         set_tabs(toc, (TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS))
         toc.priority = 39
         toc.unhide_when_used = True
@@ -239,12 +256,14 @@ def build() -> DocumentObject:
     style_headings(doc)
     style_body(doc)
     style_toc(doc)
+    style_numbering(doc)
     style_table(doc)
     page_setup(doc)
     drop_unused_parts(doc)
     doc.core_properties.comments = ""
     set_core_properties(doc, title="Playbook reference styles", subject="",
                         author="playbook-builder", keywords="", created=dt.date(2024, 1, 1))
+    set_app_properties(doc, "playbook-builder")  # not python-docx template's "Microsoft Macintosh Word"
     return doc
 
 

@@ -18,7 +18,7 @@ def round_trip_yaml() -> YAML:
     """The YAML reader/writer for editing content: keeps comments, quotes, order and layout."""
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 100
+    yaml.width = 4096  # never re-wrap a line the author wrote
     yaml.preserve_quotes = True
     yaml.allow_unicode = True
     return yaml

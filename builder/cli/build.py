@@ -93,4 +93,6 @@ def build(content_dir: Path, out_dir: Path, pairings: tuple[str, ...], documents
         click.echo(f"build failed: {plural(len(result.diagnostics.errors), 'error')}; {summary}; "
                    "outputs that could not be built were left as they were")
         sys.exit(1)
+    for note in result.notes:
+        click.echo(f"note: {note}")
     click.echo(summary)

@@ -16,6 +16,7 @@ from builder import __version__
 from builder.cli.build import build
 from builder.cli.check import schema, validate
 from builder.cli.diff import diff
+from builder.cli.import_ import import_command
 from builder.cli.inspect import list_command, show
 from builder.cli.merge import merge
 from builder.cli.new import new
@@ -54,5 +55,5 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for command in (validate, build, diff, schema, new, serve, list_command, show, merge):
+for command in (validate, build, diff, schema, new, import_command, serve, list_command, show, merge):
     main.add_command(command)

@@ -18,7 +18,7 @@ from builder.compose.context import Context
 from builder.compose.finishing import Finisher
 from builder.compose.pairing_rules import DocumentNeeds, check_pairing_rules
 from builder.compose.selection import Listed, select_blocks
-from builder.compose.textrefs import REFERENCE, TextReference, locate_in_value, parse_reference
+from builder.compose.textrefs import REFERENCE, TextReference, locate_in_value, pairing_lookup, parse_reference
 from builder.content.library import Library
 from builder.content.loader import SourceBlock
 from builder.content.model import INCLUDE_GROUPS, BlockBase, Kind, Organization, Pairing, Role
@@ -327,32 +327,11 @@ def _collect_roles(composer: _Composer, blocks: dict[str, list[BlockBase]], cont
 
 def _finish(context: Context, composer: _Composer, have: set[str]) -> None:
     """Resolve party references, drop unmet conditional text and source every value."""
-    pairing = context.pairing
-    roles = {role.id: role for role in context.roles}
+    lookup = pairing_lookup(context)
     bodies = {body.id: body for body in context.governance}
-    parties = {"sponsor": context.sponsor, "provider": context.provider}
-
-    def lookup(reference: TextReference) -> str | None:
-        if reference.name in parties:
-            org = parties[reference.name]
-            if reference.attribute == "legal":
-                return org.legal_name
-            if reference.attribute == "short":
-                return org.short_name or org.title
-            return org.title
-        if reference.name == "role":
-            role = roles.get(reference.id or "")
-            if role is None:
-                return None
-            return (role.short_title or role.title) if reference.attribute == "short" else role.title
-        if reference.name == "governance":
-            body = bodies.get(reference.id or "")
-            return body.title if body else None
-        return {"work-order": pairing.work_order, "master-agreement": pairing.master_agreement,
-                "programme": pairing.scope.programme}.get(reference.name)
-
+    roles = {role.id: role for role in context.roles}
     finisher = Finisher(have, lookup)
-    context.pairing = finisher.block(pairing)
+    context.pairing = finisher.block(context.pairing)
     context.sponsor = finisher.block(context.sponsor)
     context.provider = finisher.block(context.provider)
     context.other_providers = [finisher.block(org) for org in context.other_providers]

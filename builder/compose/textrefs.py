@@ -129,3 +129,46 @@ def resolve_text(text: str, lookup: Lookup) -> tuple[str, list[TextReference]]:
         return value
 
     return REFERENCE.sub(replace, text), missing
+
+
+def pairing_lookup(context) -> Lookup:
+    """How a composed pairing resolves each reference (its parties, roles, bodies and contract names)."""
+    roles = {role.id: role for role in context.roles}
+    bodies = {body.id: body for body in context.governance}
+    parties = {"sponsor": context.sponsor, "provider": context.provider}
+    pairing = context.pairing
+
+    def lookup(reference: TextReference) -> str | None:
+        if reference.name in parties:
+            org = parties[reference.name]
+            if reference.attribute == "legal":
+                return str(org.legal_name)
+            if reference.attribute == "short":
+                return str(org.short_name or org.title)
+            return str(org.title)
+        if reference.name == "role":
+            role = roles.get(reference.id or "")
+            if role is None:
+                return None
+            return str(role.short_title or role.title) if reference.attribute == "short" else str(role.title)
+        if reference.name == "governance":
+            body = bodies.get(reference.id or "")
+            return str(body.title) if body else None
+        return {"work-order": pairing.work_order, "master-agreement": pairing.master_agreement,
+                "programme": pairing.scope.programme}.get(reference.name)
+
+    return lookup
+
+
+def unresolve_text(text: str, raw: str, lookup: Lookup) -> str:
+    """Put back the references of ``raw`` into ``text`` (its edited, resolved form): each name a
+    reference of ``raw`` resolves to is written as the reference again."""
+    replacements: dict[str, str] = {}
+    for written, reference in references_in(raw):
+        if isinstance(reference, TextReference):
+            value = lookup(reference)
+            if value:
+                replacements.setdefault(value, written)
+    for value in sorted(replacements, key=len, reverse=True):
+        text = re.sub(r"(?<![\w<])" + re.escape(value) + r"(?![\w>])", replacements[value], text)
+    return text

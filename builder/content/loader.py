@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -47,8 +49,10 @@ class SourceBlock:
         return self.location
 
 
+@functools.lru_cache(maxsize=1)
 def _new_yaml() -> YAML:
-    """A YAML 1.2 parser; the C parser (ruamel.yaml.clib) when available, for speed."""
+    """A YAML 1.2 parser; the C parser (ruamel.yaml.clib) when available, for speed. Made once:
+    making one looks up plug-ins on disk."""
     return YAML(typ="safe", pure=False)
 
 
@@ -223,9 +227,22 @@ def parse_blocks(text: str, shown: str, diagnostics: Diagnostics) -> list[Source
     return blocks
 
 
+@functools.lru_cache(maxsize=256)
+def _shown_folder(folder: Path, cwd: str) -> str:
+    return display_path(folder)
+
+
+def shown_path(path: Path) -> str:
+    """How messages name a content file: its folder as display_path shows it (worked out once per
+    folder), then its name."""
+    folder = _shown_folder(path.parent, os.getcwd())
+    name = "".join(c if c.isprintable() else repr(c)[1:-1] for c in path.name)
+    return name if folder == "." else f"{folder}/{name}"
+
+
 def load_file(path: Path, diagnostics: Diagnostics, root: Path | None = None) -> list[SourceBlock]:
     """Load the blocks of one YAML file; problems go to ``diagnostics``."""
-    shown = display_path(path, None if root is None else root.parent)
+    shown = shown_path(path) if root is None else display_path(path, root.parent)
     text = read_text(path, shown, diagnostics)
     if text is None:
         return []

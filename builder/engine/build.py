@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -27,6 +27,7 @@ from builder.engine.plan import plan
 from builder.engine.shards import Shard, shard_pairings
 from builder.engine.stale import clean_stale, stale_outputs
 from builder.writers import format_names
+from builder.writers.docx_layout import NO_PAGE_NUMBERS, PAGE_NUMBERS_OPTION, page_numbers_option
 
 T = TypeVar("T")
 
@@ -46,6 +47,7 @@ class BuildOptions:
     clean: bool = False
     shard: Shard | None = None
     pdf_variant: str | None = None  # pdf/a-3u, pdf/a-2u, ... (default: tagged PDF/UA)
+    docx_page_numbers: str | None = None  # what lays the Word files out: "libreoffice 7.4.7.2" or "none"
 
     @property
     def selected_formats(self) -> tuple[str, ...]:
@@ -56,10 +58,21 @@ class BuildOptions:
         recorded = {"templates": self.templates.as_posix() if self.templates else None}
         if self.pdf_variant:
             recorded["pdf-variant"] = self.pdf_variant
+        if self.docx_page_numbers:
+            recorded[PAGE_NUMBERS_OPTION] = self.docx_page_numbers
         return recorded
 
     def writer_options(self) -> dict[str, str]:
-        return {"pdf-variant": self.pdf_variant} if self.pdf_variant else {}
+        options = {"pdf-variant": self.pdf_variant} if self.pdf_variant else {}
+        if self.docx_page_numbers:
+            options[PAGE_NUMBERS_OPTION] = self.docx_page_numbers
+        return options
+
+    def with_layout_engines(self) -> "BuildOptions":
+        """These options with what lays out the Word files found on this machine (when they are built)."""
+        if "docx" not in self.selected_formats or self.docx_page_numbers is not None:
+            return self
+        return replace(self, docx_page_numbers=page_numbers_option())
 
 
 @dataclass
@@ -72,6 +85,7 @@ class BuildResult:
     stale: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    notes: list[str] = field(default_factory=list)  # said once in the summary
     seconds: float = 0.0
 
     @property
@@ -92,6 +106,7 @@ def build(options: BuildOptions, on_event: Callable[[Event], None] = lambda even
     """Check the content, then build the selected pairings' documents that are out of date."""
     start = time.perf_counter()
     result = BuildResult()
+    options = options.with_layout_engines()
     try:
         pipeline = Pipeline.load(options.templates, options.writer_options())
     except DiagnosticError as exc:
@@ -130,6 +145,9 @@ def build(options: BuildOptions, on_event: Callable[[Event], None] = lambda even
             _discard(staged, result)
         if result.ok:
             _finish(options, checked, previous, entries, result)
+    if options.docx_page_numbers == NO_PAGE_NUMBERS and any(path.suffix == ".docx" for path in result.built):
+        result.notes.append("no LibreOffice (soffice) to lay out the Word files, so their contents show no page "
+                            "numbers until Word updates the fields as it opens them")
     return _timed(result, start)
 
 

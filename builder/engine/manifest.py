@@ -76,8 +76,10 @@ def content_inputs(sources: dict[tuple[str, str], str], content_dir: Path,
     return inputs
 
 
+@functools.cache
 def library_versions() -> dict[str, str]:
-    """The installed versions of the libraries that shape the outputs."""
+    """The installed versions of the libraries that shape the outputs, and of the system fonts the
+    layout may fall back to (a font installed or removed changes what a page looks like)."""
     from importlib import metadata
 
     versions = {}
@@ -86,7 +88,23 @@ def library_versions() -> dict[str, str]:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = "absent"
+    versions["system-fonts"] = _system_fonts()
     return versions
+
+
+def _system_fonts() -> str:
+    """A short hash of the font files fontconfig knows, or 'absent' without fontconfig."""
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-list") is None:
+        return "absent"
+    try:
+        listing = subprocess.run(["fc-list", "--format", "%{file}\\n"], capture_output=True, text=True,
+                                 timeout=20, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return "absent"
+    return hashlib.sha256("\n".join(sorted(set(listing.split()))).encode()).hexdigest()[:12]
 
 
 @functools.cache

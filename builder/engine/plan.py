@@ -7,6 +7,7 @@ from pathlib import Path
 from builder.compose.context import Context
 from builder.engine.jobs import Job
 from builder.engine.manifest import Input, build_key, content_inputs, sha256_file, template_inputs
+from builder.writers import options_for
 
 # Cost of writing a format: a fixed part per document (cover, contents, figures, the Word
 # reference file) and a part per block or clause shown. Measured on the example library; the
@@ -47,7 +48,7 @@ def plan(contexts: dict[str, Context], pairings: list[str], documents: tuple[str
                 inputs = sources + templates_of[document_id, output_format]
                 relative = f"{pairing_id}/{document_id}.{output_format}"
                 entry = {"path": relative, "pairing": pairing_id, "document": document_id, "format": output_format,
-                         "key": build_key(inputs, {"format": output_format, **recorded}),
+                         "key": build_key(inputs, {"format": output_format, **options_for(output_format, recorded)}),
                          "inputs": [{"path": i.path, "sha256": i.sha256} for i in inputs]}
                 if not force and _up_to_date(out / relative, old.get(relative), entry["key"]):
                     current.append(old[relative])

@@ -239,6 +239,30 @@ class DocumentReport:
 
 
 @dataclass
+class VersionProposal:
+    """A document's own version before and after, and the next one proposed."""
+
+    old: str | None = None
+    new: str | None = None
+    bump: str = "none"
+    proposed: str | None = None
+    reason: str = ""
+
+    @property
+    def note(self) -> str:
+        if self.bump == "none" or self.proposed is None:
+            return f"version {self.new or self.old}: no change proposed"
+        if self.old and self.new and self.new != self.old:
+            verdict = "ok" if _version_tuple(self.new) >= _version_tuple(self.proposed) else \
+                f"lower than the proposed {self.proposed}"
+            return f"version {self.old} {ARROW} {self.new} ({verdict}; {self.bump}: {self.reason})"
+        return f"version {self.old or '-'} {ARROW} {self.proposed} proposed ({self.bump}: {self.reason})"
+
+    def to_json(self) -> dict:
+        return {"old": self.old, "new": self.new, "bump": self.bump, "proposed": self.proposed, "reason": self.reason}
+
+
+@dataclass
 class PairingReport:
     """A pairing's changed documents and its proposed next version."""
 
@@ -252,6 +276,7 @@ class PairingReport:
     bump: str = "none"
     proposed: str | None = None
     reason: str = ""
+    own_versions: dict[str, VersionProposal] = field(default_factory=dict)  # documents with a version of their own
 
     @property
     def changed_documents(self) -> list[DocumentReport]:
@@ -276,10 +301,22 @@ class PairingReport:
             return f"version {self.old_version} {ARROW} {self.new_version} ({verdict}; {self.bump}: {self.reason})"
         return f"version {self.old_version or '-'} {ARROW} {self.proposed} proposed ({self.bump}: {self.reason})"
 
+    @property
+    def versions_note(self) -> str:
+        """The shared version's note, then each document's own ("quality-agreement: version ...")."""
+        notes = [self.version_note] + [f"{document}: {proposal.note}" for document, proposal in self.own_versions.items()]
+        return "; ".join(notes)
+
     def to_json(self) -> dict:
+        documents = []
+        for document in self.documents:
+            data = document.to_json()
+            if document.document in self.own_versions:
+                data["version"] = self.own_versions[document.document].to_json()
+            documents.append(data)
         return {
             "pairing": self.pairing, "status": self.status,
-            "documents": [d.to_json() for d in self.documents],
+            "documents": documents,
             "version": {"old": self.old_version, "new": self.new_version, "bump": self.bump,
                         "proposed": self.proposed, "reason": self.reason},
         }
@@ -474,33 +511,52 @@ def _strings(value: Any) -> list[str]:
 
 
 def _propose_version(pairing: PairingReport, changes: list[BlockChange]) -> None:
-    """major: a Quality Agreement clause added or removed; minor: a value; patch: wording."""
-    visible = [c for c in changes if pairing.pairing in c.documents and c.documents[pairing.pairing]]
-    bump, reason = "none", ""
-    contracts = [d for d in pairing.documents if d.contract and (d.clauses_added or d.clauses_removed)]
-    whole = [d for d in pairing.documents if d.status in ("added", "removed")]
+    """Propose each version: the pairing's shared one, for the documents that use it, and every
+    document's own (a signed contract keeps its own). major: a document added or removed, or a
+    contract's clause; minor: a value; patch: wording."""
+    old, new = pairing.old_context, pairing.new_context
+    own = {d.document for d in pairing.documents
+           for context in (old, new) if context and context.pairing.control.documents.get(d.document)
+           and context.pairing.control.documents[d.document].version}
+    shared = [d for d in pairing.documents if d.document not in own]
+    pairing.bump, pairing.reason = _bump(pairing, shared, changes)
+    base = pairing.old_version or pairing.new_version
+    pairing.proposed = bump_version(base, pairing.bump) if base and pairing.bump != "none" else base
+    for document in pairing.documents:
+        if document.document not in own:
+            continue
+        versions = [c.pairing.control.for_document(document.document).version if c else None for c in (old, new)]
+        proposal = VersionProposal(*versions)
+        proposal.bump, proposal.reason = _bump(pairing, [document], changes)
+        proposal.proposed = bump_version(proposal.old or proposal.new or "0.0.0", proposal.bump) \
+            if proposal.bump != "none" else proposal.old or proposal.new
+        pairing.own_versions[document.document] = proposal
+
+
+def _bump(pairing: PairingReport, documents: list[DocumentReport], changes: list[BlockChange]) -> tuple[str, str]:
+    """The bump some documents of a pairing ask for, and why."""
+    names = {d.document for d in documents}
+    contracts = [d for d in documents if d.contract and (d.clauses_added or d.clauses_removed)]
+    whole = [d for d in documents if d.status in ("added", "removed")]
     if pairing.status in ("added", "removed"):
-        reason = f"the pairing was {pairing.status}"
-    elif whole:
-        bump, reason = "major", "; ".join(f"the {d.document} was {d.status}" for d in whole)
-    elif contracts:
+        return "none", f"the pairing was {pairing.status}"
+    if whole:
+        return "major", "; ".join(f"the {d.document} was {d.status}" for d in whole)
+    if contracts:
         what = [f"clause {c.split()[0]} added" for d in contracts for c in d.clauses_added] + \
             [f"old clause {c.split()[0]} removed" for d in contracts for c in d.clauses_removed]
         titles = " and ".join(dict.fromkeys(d.new.meta.title if d.new else d.document for d in contracts))
-        bump, reason = "major", f"a {titles} clause was added or removed: " + "; ".join(what[:3]) + \
+        return "major", f"a {titles} clause was added or removed: " + "; ".join(what[:3]) + \
             ("; …" if len(what) > 3 else "")
-    else:
-        name = pairing.pairing
-        ranked = sorted(visible, key=lambda c: -BUMPS.index(c.bump(name)))
-        if ranked and ranked[0].bump(name) != "none":
-            bump = ranked[0].bump(name)
-            examples = [_example(c, name) for c in ranked if c.bump(name) == bump]
-            kind = "wording changed" if bump == "patch" else "a value changed"
-            reason = f"{kind}: " + "; ".join(examples[:3]) + ("; …" if len(examples) > 3 else "")
-    pairing.bump = bump
-    base = pairing.old_version or pairing.new_version
-    pairing.proposed = bump_version(base, bump) if base and bump != "none" else base
-    pairing.reason = reason
+    name = pairing.pairing
+    visible = [c for c in changes if names & set(c.documents.get(name, []))]
+    ranked = sorted(visible, key=lambda c: -BUMPS.index(c.bump(name)))
+    if not ranked or ranked[0].bump(name) == "none":
+        return "none", ""
+    bump = ranked[0].bump(name)
+    examples = [_example(c, name) for c in ranked if c.bump(name) == bump]
+    kind = "wording changed" if bump == "patch" else "a value changed"
+    return bump, f"{kind}: " + "; ".join(examples[:3]) + ("; …" if len(examples) > 3 else "")
 
 
 def _example(change: BlockChange, pairing: str) -> str:

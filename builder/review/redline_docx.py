@@ -168,12 +168,13 @@ class RedlineDocxWriter(DocxWriter):
             if change:
                 self.tracker.mark_row(row, change)
 
-    def caption(self, label: str, element: etree.Element | None, anchor: str | None) -> Paragraph:
+    def caption(self, label: str, element: etree.Element | None, anchor: str | None,
+                style: str = "Caption") -> Paragraph:
         """Captions with changed words, or of deleted tables and figures, written from the merged caption."""
         targets = self.source.tree.targets
         if element is None or (not has_marks(element) and (anchor or "") in targets):
-            return super().caption(label, element, anchor)
-        paragraph = self.paragraph("Caption")
+            return super().caption(label, element, anchor, style)
+        paragraph = self.caption_paragraph(style)
         label_span = next((c for c in element if c.tag == "span" and "label" in (c.get("class") or "")), None)
         target = targets.get(anchor or "")
         number = target.number if target else ((label_span.text or "").split()[-1:] or [""])[0] if label_span is not None else ""

@@ -58,7 +58,7 @@ def render_text(report: DiffReport) -> str:
         lines += ["", "Documents"]
         for pairing in report.pairings:
             documents = ", ".join(_document_status(d) for d in pairing.documents) or "no documents"
-            lines.append(f"  {pairing.pairing}: {documents}; {pairing.version_note}")
+            lines.append(f"  {pairing.pairing}: {documents}; {pairing.versions_note}")
     lines += ["", _summary_line(report)]
     return "\n".join(lines) + "\n"
 
@@ -73,8 +73,8 @@ def render_json(report: DiffReport, snapshot_diffs: bool = True) -> dict:
         "changes": [c.to_json() for c in report.changes],
         "pairings": [
             {**p.to_json(), "documents": [
-                {**d.to_json(), **({"snapshot_diff": d.snapshot_diff("a", "b")} if snapshot_diffs and d.status != "unchanged" else {})}
-                for d in p.documents]}
+                {**data, **({"snapshot_diff": d.snapshot_diff("a", "b")} if snapshot_diffs and d.status != "unchanged" else {})}
+                for d, data in zip(p.documents, p.to_json()["documents"])]}
             for p in report.pairings
         ],
         "diagnostics": [d.to_json() for d in report.diagnostics.sorted()],
@@ -144,6 +144,14 @@ def render_markdown(report: DiffReport) -> str:
             elif pairing.verdict == "ok":
                 proposed += " ✓"
             lines.append(f"| {code(pairing.pairing)} | {documents} | {version} | {proposed} |")
+            for document, own in pairing.own_versions.items():
+                own_version = md(own.new or own.old or "")
+                if own.old and own.new and own.old != own.new:
+                    own_version = f"{md(own.old)} → {md(own.new)}"
+                own_proposed = f"**{md(own.proposed)}** ({own.bump}: {md(own.reason)})" if own.bump != "none" \
+                    else "no change proposed"
+                lines.append(f"| {code(pairing.pairing)} | {md(document)} (its own version) | {own_version} | "
+                             f"{own_proposed} |")
     lines += _snapshot_markdown(report)
     return "\n".join(lines) + "\n"
 

@@ -31,6 +31,7 @@ class Format:
     image_kinds: tuple[str, ...] = ()  # figure kinds the writer embeds ("svg", "png")
     description: str = ""
     redline_module: str | None = None  # the module whose write(redline, assets) makes its redline
+    options: tuple[str, ...] = ()  # build options only this format's outputs depend on
 
     @property
     def redline(self) -> bool:
@@ -60,6 +61,13 @@ def format_names() -> tuple[str, ...]:
     return tuple(FORMATS)
 
 
+def options_for(name: str, options: dict) -> dict:
+    """The build options an output of format ``name`` depends on: all but those another format
+    claims for itself (so a new LibreOffice rebuilds the Word files, not the PDFs)."""
+    claimed = {option for other in FORMATS.values() if other.name != name for option in other.options}
+    return {key: value for key, value in options.items() if key not in claimed}
+
+
 def image_kinds(names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     """The figure kinds that the given formats need, in a stable order."""
     return tuple(dict.fromkeys(kind for name in names for kind in FORMATS[name].image_kinds))
@@ -70,10 +78,11 @@ PAGE_ASSETS = ("html/page.html", "print.css", "theme.yaml")
 register(Format("pdf", "pdf", "builder.writers.pdf", (*PAGE_ASSETS, "fonts"), ("svg",),
                 "the print document, laid out by WeasyPrint", "builder.review.redline_pdf"))
 register(Format("docx", "docx", "builder.writers.docx", ("reference.docx", "theme.yaml", "fonts"), ("svg", "png"),
-                "the Word document legal teams keep editing", "builder.review.redline_docx"))
+                "the Word document legal teams keep editing", "builder.review.redline_docx",
+                ("docx-page-numbers",)))
 register(Format("html", "html", "builder.writers.html", PAGE_ASSETS, ("svg",),
                 "the page the PDF is laid out from"))
 register(Format("md", "md", "builder.writers.markdown", (), (),
                 "the review snapshot: the rendered Markdown, one sentence per line"))
 
-__all__ = ["Assets", "FORMATS", "Format", "format_names", "image_kinds", "register", "unregister"]
+__all__ = ["Assets", "FORMATS", "Format", "format_names", "image_kinds", "options_for", "register", "unregister"]

@@ -7,25 +7,42 @@ field whose cached result is already filled in.
 
 from __future__ import annotations
 
+import hashlib
 import io
+from dataclasses import dataclass
 import xml.etree.ElementTree as etree
 from pathlib import Path
 
 import docx
 from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.shared import Inches, Mm, Pt
+from docx.shared import Inches, Mm
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from builder.diagnostics import Diagnostic, DiagnosticError, Location, display_path
 from builder.tree import Document, element_text
-from builder.writers import ooxml
+from builder.writers import docx_layout, ooxml
 from builder.writers.assets import Assets
+from builder.writers.docx_sources import NAMESPACE as SOURCES_NAMESPACE
+from builder.writers.docx_sources import SOURCES_ITEM_ID, SourceMarks
+from builder.writers.docx_tables import RACI_HEADER_SIZE, TURNED_TEXT_INSET, column_widths, turned_header_height
+from builder.writers.docx_theme import LOGO_HEIGHT_INCHES, apply_theme, logo_images
 
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3}
 PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "letter": (Inches(8.5), Inches(11))}
 TEXT_WIDTH_INCHES = 6.2
+PAGE_PLACEHOLDER = "00"  # a page number as wide as most, laid out before the real ones are known
+
+
+@dataclass(frozen=True)
+class ListFrame:
+    """Where a list's levels are: its first level and the indent of its bullets (twips)."""
+
+    first_level: int = 0
+    indent: int = 0
+    step: int = 425
 
 
 class DocxWriter:
@@ -35,15 +52,33 @@ class DocxWriter:
         self.source = document
         self.figures = document.figures
         self.docx = open_reference(assets)
+        apply_theme(self.docx, document.theme)
         body = self.docx.element.body
         for child in list(body):
             if child.tag != docx.oxml.ns.qn("w:sectPr"):
                 body.remove(child)
-        self.heading_numbers = ooxml.add_clause_numbering(self.docx)
         self.bookmarks = {anchor: ooxml.make_bookmark_name(anchor) for anchor in document.tree.targets}
         self.started_body = False
         self.style_ids: dict[str, str] = {}
         self.bookmark_count = 0
+        self.clause_before: int | None = None  # the level of the clause just written (its lists belong to it)
+        # LibreOffice lays the file out to fill in the contents' page numbers (the build's option says so)
+        self.lays_out = assets.options.get(docx_layout.PAGE_NUMBERS_OPTION, docx_layout.NO_PAGE_NUMBERS) \
+            != docx_layout.NO_PAGE_NUMBERS
+        self.page_count = 0  # known once laid out
+        self.sources = SourceMarks(document.tree.origins)  # which content field each paragraph came from
+        self.heading_numbers = ooxml.add_clause_numbering(self.docx)
+        self.link_numbered_styles()
+
+    def link_numbered_styles(self) -> None:
+        """Headings and clauses are numbered by their styles; a clause document links levels 2
+        and 3 to the clause styles (Tab in a clause makes a sub-clause), others to the headings."""
+        clauses = self.source.meta.numbering == "clause"
+        linked = ("Clause 2", "Clause 3") if clauses else ("Heading 2", "Heading 3")
+        shared = ("Heading 2", "Heading 3") if clauses else ("Clause 2", "Clause 3")
+        ooxml.link_styles(self.docx, self.heading_numbers, {0: self.style_id("Heading 1"), 1: self.style_id(linked[0]),
+                                                            2: self.style_id(linked[1])},
+                          {1: [self.style_id(shared[0])], 2: [self.style_id(shared[1])]})
 
     # -- document frame ---------------------------------------------------------------------
     def write(self, target: Path | io.BytesIO) -> None:
@@ -57,16 +92,19 @@ class DocxWriter:
         self.contents()
         for element in self.source.tree.root:
             self.block(element)
-        ooxml.set_header_text(section, meta.title, meta.pairing_title)
+        ooxml.set_header_text(section, meta.title, meta.pairing_title, left_colour=self.source.theme.primary)
         ooxml.add_page_number_footer(
             section, text_before=f"{meta.confidentiality} · Version {meta.version} · {meta.status_label} · Page ")
         if meta.watermark:
-            ooxml.add_draft_watermark(section, meta.watermark)
-            ooxml.add_draft_watermark(section, meta.watermark, first_page=True)  # the cover too
-        ooxml.enable_update_fields_on_open(self.docx)
+            font = self.source.theme.heading_font
+            ooxml.add_draft_watermark(section, meta.watermark, font=font)
+            ooxml.add_draft_watermark(section, meta.watermark, first_page=True, font=font)  # the cover too
         ooxml.set_core_properties(self.docx, title=f"{meta.title}: {meta.pairing_title}", subject=meta.subject,
                                   author=meta.author, keywords=meta.keywords, created=meta.effective_date)
         self.before_save()
+        self.number_pages()
+        ooxml.set_app_properties(self.docx, "playbook-builder", pages=self.page_count or None)
+        self.describe_sources()
         ooxml.save_deterministic(self.docx, target)
 
     def before_save(self) -> None:
@@ -74,6 +112,7 @@ class DocxWriter:
 
     def cover(self) -> None:
         meta = self.source.meta
+        self.logo()
         self.paragraph("Cover Meta", meta.kicker)
         self.paragraph("Cover Title", meta.title)
         self.paragraph("Subtitle", meta.pairing_title)
@@ -84,17 +123,98 @@ class DocxWriter:
             cells = table.add_row().cells
             cells[0].text, cells[1].text = label, value
             cells[0].paragraphs[0].runs[0].bold = True
+        if self.source.theme.address:
+            self.paragraph("Cover Meta", self.source.theme.address)
         self.paragraph("Cover Meta", meta.confidentiality)
         self.page_break()
 
+    def logo(self) -> None:
+        """The sponsor's logo above the title: a PNG, or an SVG with a PNG of it for older readers."""
+        logo = self.source.theme.logo
+        if logo is None:
+            return
+        png, svg, drawn = logo_images(logo)
+        if not drawn:
+            self.source.warnings.append(Diagnostic(
+                Location(logo.file_name), "note", "docx-logo",
+                "no PNG of this SVG logo for the Word files (install rsvg-convert, Debian package librsvg2-bin, "
+                "or give a PNG logo): Word 2016 and later show it, Word 2013 and LibreOffice 7 show a blank space"))
+        description = getattr(logo, "description", "") or f"{self.source.meta.sponsor} logo"
+        paragraph = self.paragraph("Cover Meta")
+        ooxml.add_picture(paragraph.add_run(), png, svg=svg, height=Inches(LOGO_HEIGHT_INCHES), description=description)
+
     def contents(self) -> None:
+        """The TOC field; its page numbers are placeholders as wide as real ones when LibreOffice will
+        lay the file out (so filling them in moves nothing), else left for Word to fill in."""
         depth = self.source.meta.toc_depth
+        if depth < 1:
+            return
+        placeholder = (PAGE_PLACEHOLDER,) if self.lays_out else ()
         entries = [
-            (entry.level, f"{entry.number}\t{entry.text}" if entry.number else entry.text, self.bookmarks[entry.anchor])
+            (entry.level, f"{entry.number}\t{entry.text}" if entry.number else entry.text,
+             self.bookmarks[entry.anchor], *placeholder)
             for entry in self.source.tree.toc if entry.level <= depth
         ]
         ooxml.add_toc(self.docx, entries, levels=f"1-{depth}")
         self.page_break()
+
+    def number_pages(self) -> None:
+        """Write the page of every PAGEREF field (the contents') from LibreOffice's layout of this
+        very file, and leave Word no reason to ask to update fields; without LibreOffice, or when
+        it fails (a warning), Word fills them in when it opens the file (w:updateFields)."""
+        body = self.docx.element.body
+        bookmarks = ooxml.page_references(body)
+        pages: dict[str, str] = {}
+        if self.lays_out and bookmarks:
+            try:
+                layout = docx_layout.lay_out(self.saved(), bookmarks, self.source.theme.fonts)
+                pages = {name: str(page) for name, page in layout.pages.items()}
+                self.page_count = layout.page_count
+            except docx_layout.LayoutError as exc:
+                self.warn("docx-page-numbers", f"{exc}; the contents shows no page numbers until Word updates "
+                                               "its fields")
+        missing = ooxml.set_page_references(body, pages)
+        if missing and pages:
+            self.warn("docx-page-numbers", f"LibreOffice did not place {len(missing)} of the contents' entries "
+                                           f"({', '.join(missing[:3])}); Word fills in their page numbers")
+        if bookmarks and (missing or not pages):
+            ooxml.enable_update_fields_on_open(self.docx)
+
+    def describe_sources(self) -> None:
+        """Which pairing, document, version and build the file is (custom properties), and which
+        content field each source bookmark stands for (a custom XML part); see docx_sources."""
+        meta = self.source.meta
+        ooxml.set_custom_properties(self.docx, {
+            "playbook.pairing": meta.pairing_id, "playbook.document": meta.document_id,
+            "playbook.version": meta.version, "playbook.build": self.build_key()})
+        ooxml.add_custom_xml(self.docx, self.sources.map_xml(meta.pairing_id, meta.document_id, meta.version),
+                             SOURCES_ITEM_ID, SOURCES_NAMESPACE)
+
+    def build_key(self) -> str:
+        """The manifest key of this output, or (written outside a build) a hash of the document."""
+        outputs = self.source.provenance.get("outputs")
+        entry = outputs.get("docx") if isinstance(outputs, dict) else None
+        if isinstance(entry, dict) and isinstance(entry.get("key"), str):
+            return entry["key"]
+        return hashlib.sha256(self.source.markdown.encode("utf-8")).hexdigest()
+
+    def saved(self) -> bytes:
+        """The document as it stands, as DOCX bytes."""
+        buffer = io.BytesIO()
+        ooxml.save_deterministic(self.docx, buffer)
+        return buffer.getvalue()
+
+    def warn(self, code: str, message: str) -> None:
+        """A warning at this output, reported by the build."""
+        self.source.warnings.append(Diagnostic(Location(self.output_name()), "warning", code, message))
+
+    def output_name(self) -> str:
+        """The output's path in the output folder (pairing/document.docx), for messages."""
+        outputs = self.source.provenance.get("outputs")
+        entry = outputs.get("docx") if isinstance(outputs, dict) else None
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            return entry["path"]
+        return f"{self.source.meta.pairing_id}/{self.source.meta.document_id}.docx"
 
     def page_break(self) -> None:
         self.docx.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -103,6 +223,7 @@ class DocxWriter:
     def block(self, element: etree.Element, list_level: int = 0) -> None:
         tag = element.tag
         classes = (element.get("class") or "").split()
+        clause, self.clause_before = self.clause_before, None
         if tag in ("ul", "ol", "table"):
             self.keep_last_paragraph_with_next()  # a label such as "Mitigation:" is not left alone
         if tag in HEADING_LEVELS:
@@ -110,9 +231,11 @@ class DocxWriter:
         elif tag == "p" and "clause" in classes:
             self.clause(element, int(element.get("data-level", "2")))
         elif tag == "p":
-            self.inline(self.paragraph("Normal"), element)
+            paragraph = self.paragraph("Normal")
+            self.inline(paragraph, element)
+            self.mark_sources(paragraph, element)
         elif tag in ("ul", "ol"):
-            self.list(element, tag == "ol", 0)
+            self.list(element, tag == "ol", 0, self.list_frame(clause))
         elif tag == "table":
             self.table(element)
         elif tag == "figure":
@@ -127,11 +250,24 @@ class DocxWriter:
 
     def paragraph(self, style: str, text: str = "") -> Paragraph:
         """A new body paragraph in a named style (style ids are looked up once, not per paragraph)."""
+        paragraph = self.docx.add_paragraph(text)
+        paragraph._p.style = self.style_id(style)
+        return paragraph
+
+    def caption_paragraph(self, style: str) -> Paragraph:
+        """A caption paragraph; "Image Caption" (based on Caption, centred) may be missing from an
+        older reference.docx, which then gets Caption, centred."""
+        if style != "Caption" and style not in {s.name for s in self.docx.styles}:
+            paragraph = self.paragraph("Caption")
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            return paragraph
+        return self.paragraph(style)
+
+    def style_id(self, style: str) -> str:
+        """The id of a style named in the reference document (KeyError if it has none)."""
         if style not in self.style_ids:
             self.style_ids[style] = self.docx.styles[style].style_id
-        paragraph = self.docx.add_paragraph(text)
-        paragraph._p.style = self.style_ids[style]
-        return paragraph
+        return self.style_ids[style]
 
     def keep_last_paragraph_with_next(self) -> None:
         body = self.docx.element.body
@@ -145,23 +281,41 @@ class DocxWriter:
             paragraph.paragraph_format.page_break_before = True
         self.started_body = True
         self.inline(paragraph, element)
-        if element.get("data-number"):
-            ooxml.set_paragraph_numbering(paragraph, self.heading_numbers, level - 1)
+        if not element.get("data-number"):  # the style numbers headings; this one opts out
+            ooxml.set_paragraph_numbering_off(paragraph)
         self.bookmark(paragraph, element.get("id"))
+        self.mark_sources(paragraph, element)
 
     def clause(self, element: etree.Element, level: int) -> None:
-        paragraph = self.paragraph(f"Clause {level}")
+        paragraph = self.paragraph(f"Clause {level}")  # numbered by its style
         self.inline(paragraph, element)
-        ooxml.set_paragraph_numbering(paragraph, self.heading_numbers, level - 1)
         self.bookmark(paragraph, element.get("id"))
+        self.mark_sources(paragraph, element)
+        self.clause_before = level
 
     def bookmark(self, paragraph: Paragraph, anchor: str | None) -> None:
         if anchor and anchor in self.bookmarks:
             ooxml.add_bookmark(paragraph, self.bookmarks[anchor], self.bookmark_count)
             self.bookmark_count += 1
 
-    def list(self, element: etree.Element, ordered: bool, level: int) -> None:
-        num_id = ooxml.add_list_numbering(self.docx, ordered)
+    def mark_sources(self, paragraph: Paragraph, *elements: etree.Element | None) -> None:
+        """Hidden bookmarks around a written paragraph, naming the content fields of its text."""
+        for name in self.sources.names(paragraph, *elements):
+            ooxml.add_bookmark(paragraph, name, self.bookmark_count)
+            self.bookmark_count += 1
+
+    def list_frame(self, clause: int | None) -> ListFrame:
+        """Where a list's levels sit: a list that follows a clause is one level below it, its
+        bullet at the clause's text indent (as in the PDF); any other list at the margin."""
+        if clause is None:
+            return ListFrame()
+        indent = self.docx.styles[f"Clause {clause}"].paragraph_format.left_indent or 0
+        return ListFrame(first_level=clause, indent=round(indent / 635), step=360)  # EMU -> twips
+
+    def list(self, element: etree.Element, ordered: bool, level: int, frame: ListFrame) -> None:
+        num_id = ooxml.add_list_numbering(self.docx, ordered, first_level=frame.first_level, indent=frame.indent,
+                                          step=frame.step)
+        level = max(level, frame.first_level)
         style = "List Number" if ordered else "List Bullet"
         for item in element.findall("li"):
             paragraph = self.paragraph(style)
@@ -170,15 +324,21 @@ class DocxWriter:
             paragraphs = [child for child in item if child.tag == "p"]
             if paragraphs:
                 self.inline(paragraph, paragraphs[0])
+                self.mark_sources(paragraph, item, paragraphs[0])
                 for extra in paragraphs[1:]:
-                    self.inline(self.paragraph("List Continue"), extra)
+                    continued = self.paragraph("List Continue")
+                    self.inline(continued, extra)
+                    self.mark_sources(continued, extra)
             else:
                 self.inline(paragraph, item, stop_at={"ul", "ol"})
+                self.mark_sources(paragraph, item)
             for child in nested:
-                self.list(child, child.tag == "ol", min(level + 1, 8))
+                self.list(child, child.tag == "ol", min(level + 1, 8), frame)
 
-    def caption(self, label: str, element: etree.Element | None, anchor: str | None) -> Paragraph:
-        paragraph = self.paragraph("Caption")
+    def caption(self, label: str, element: etree.Element | None, anchor: str | None,
+                style: str = "Caption") -> Paragraph:
+        """A numbered caption (SEQ field): tables' above them, figures' below them, centred."""
+        paragraph = self.caption_paragraph(style)
         target = self.source.tree.targets.get(anchor or "")
         number = target.number if target else ""
         paragraph.add_run(f"{label} ")
@@ -186,6 +346,7 @@ class DocxWriter:
         title = target.title if target else (element_text(element) if element is not None else "")
         paragraph.add_run(f": {title}")
         self.bookmark(paragraph, anchor)
+        self.mark_sources(paragraph, element)
         return paragraph
 
     def table(self, element: etree.Element) -> None:
@@ -212,17 +373,21 @@ class DocxWriter:
                 cell = docx_row.cells[column]
                 paragraph = cell.paragraphs[0]
                 self.inline(paragraph, cell_element)
+                self.mark_sources(paragraph, cell_element)
                 if row_index < len(head) or cell_element.tag == "th":
                     for run in paragraph.runs:
                         run.bold = True
-                        if "raci" in classes and row_index < len(head):
-                            run.font.size = Pt(7.5)  # many role columns: smaller headers, whole words
+                        if "raci" in classes and row_index < len(head) and column:
+                            run.font.size = RACI_HEADER_SIZE
                 align = cell_element.get("align") or cell_element.get("style", "").replace("text-align: ", "").strip(";")
                 if align == "center":
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 if cell_element.get("data-raci"):
                     self.shade_raci(cell, cell_element.get("data-raci"))
-        self._fit_columns(table, classes)
+        widths = column_widths(table, classes, Inches(TEXT_WIDTH_INCHES))
+        self.fit_columns(table, widths)
+        if "raci" in classes and head:
+            self.turn_raci_headers(table, len(head), widths)
         if "signatures" in classes:
             self.keep_signatures_together(table)
         self.paragraph("Normal")
@@ -250,23 +415,29 @@ class DocxWriter:
             run.bold = code in ("A", "A/R", "R")
 
     @staticmethod
-    def _fit_columns(table: Table, classes: list[str]) -> None:
-        """Column widths by how much text each column holds (RACI and field tables: fixed shapes)."""
-        count = len(table.columns)
-        total = Inches(TEXT_WIDTH_INCHES)
-        if "fields" in classes and count == 2:
-            widths = [Inches(1.7), total - Inches(1.7)]
-        elif "raci" in classes:
-            first = Inches(2.2)
-            widths = [first] + [int((total - first) / max(count - 1, 1))] * (count - 1)
-        else:
-            widths = _content_widths(table, count, total)
+    def fit_columns(table: Table, widths: list[int]) -> None:
+        """Set the table grid (which LibreOffice and Word lay out from) and every cell's width."""
         table.autofit = False
         for column, width in zip(table.columns, widths):
-            column.width = width  # the grid, which LibreOffice and Word lay out from
+            column.width = width
         for row in table.rows:
             for cell, width in zip(row.cells, widths):
                 cell.width = width
+
+    def turn_raci_headers(self, table: Table, head_rows: int, widths: list[int]) -> None:
+        """Role titles read upwards in their narrow columns, whole words only (see docx_tables)."""
+        for row in table.rows[:head_rows]:
+            cells = row.cells[1:]
+            row.height = turned_header_height([cell.text for cell in cells], min(widths[1:], default=0))
+            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            for cell in cells:
+                ooxml.set_cell_text_direction(cell, "btLr")
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                for paragraph in cell.paragraphs:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT  # turned: from the bottom up
+                    paragraph.paragraph_format.left_indent = TURNED_TEXT_INSET  # turned: off the bottom
+                    paragraph.paragraph_format.right_indent = TURNED_TEXT_INSET  # turned: off the top
+            row.cells[0].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
 
     def figure(self, element: etree.Element) -> None:
         image = element.find("img")
@@ -278,8 +449,10 @@ class DocxWriter:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.keep_with_next = True
         width = min(figure.width_inches, TEXT_WIDTH_INCHES)
-        paragraph.add_run().add_picture(io.BytesIO(figure.png), width=Inches(width))
-        self.caption("Figure", element.find("figcaption"), element.get("id"))
+        target = self.source.tree.targets.get(element.get("id") or "")
+        ooxml.add_picture(paragraph.add_run(), figure.png, svg=figure.svg, width=Inches(width),
+                          description=figure.description or (target.title if target else ""))
+        self.caption("Figure", element.find("figcaption"), element.get("id"), style="Image Caption")
 
     # -- inline -----------------------------------------------------------------------------
     def inline(self, paragraph: Paragraph, element: etree.Element, stop_at: set[str] = frozenset(),
@@ -335,22 +508,6 @@ class DocxWriter:
             ooxml.add_cross_reference(paragraph, bookmark, target.number, paragraph_number=True)
         else:
             ooxml.add_internal_hyperlink(paragraph, bookmark, target.reference_text())
-
-
-def _content_widths(table: Table, count: int, total: int) -> list[int]:
-    """Each column at least as wide as its longest word; the rest shared by amount of text."""
-    longest = [0] * count
-    text = [0] * count
-    for row in table.rows:
-        for index, cell in enumerate(row.cells[:count]):
-            longest[index] = max([longest[index], *(len(word) for word in cell.text.split())])
-            text[index] += len(cell.text)
-    minimum = [Inches(0.2 + 0.085 * min(length, 24)) for length in longest]
-    if sum(minimum) > total:  # long words everywhere: shrink every column in proportion
-        minimum = [int(m * total / sum(minimum)) for m in minimum]
-    spare = max(total - sum(minimum), 0)
-    weights = [max(t, 1) for t in text]
-    return [m + int(spare * w / sum(weights)) for m, w in zip(minimum, weights)]
 
 
 def open_reference(assets: Assets) -> docx.document.Document:
