@@ -278,3 +278,16 @@ def test_redline_css_comes_from_the_templates_and_can_be_overridden(changed_repo
     manifest = json.loads((changed_repo / "rl" / "manifest.json").read_text())
     inputs = {i["path"] for e in manifest["outputs"] if e["format"] == "pdf" for i in e["inputs"]}
     assert any(path.endswith("tpl/redline.css") for path in inputs)
+
+
+def test_a_redline_docx_imports_with_its_tracked_changes_decided(changed_repo: Path) -> None:
+    from builder.cli import main
+
+    redline("HEAD~1", "HEAD")
+    path = changed_repo / "rl" / "acme-cro" / "quality-agreement.redline.docx"
+    runner = CliRunner()
+    pending = runner.invoke(main, ["import", str(path), "--content", "content"])
+    assert pending.exit_code == 1 and "Tracked changes still pending" in pending.output
+    accepted = runner.invoke(main, ["import", str(path), "--content", "content", "--accept-all"])
+    assert accepted.exit_code == 0, accepted.output  # accepting every change gives the content as it is
+    assert "0 changes brought back, 0 not" in accepted.output

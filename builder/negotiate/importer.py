@@ -42,6 +42,7 @@ class ImportOptions:
     decision: str | None = None  # accept | reject: what to do with tracked changes
     into: str = "pairing"  # pairing | library
     dry_run: bool = False
+    templates: Path | None = None  # default: the templates the file records it was built with
 
 
 @dataclass
@@ -78,7 +79,7 @@ def run_import(options: ImportOptions) -> ImportResult:
         raise NotPlaybookDocx(f"{display_path(options.file)} was not built by playbook-builder (it has no "
                               "playbook.pairing and playbook.document properties)")
     result = ImportResult(pairing_id, document_id, package.properties.get("playbook.version", ""))
-    pipeline = Pipeline.load()
+    pipeline = Pipeline.load(_templates(package, options))
     files = ParsedFiles()
     checked = check_content(options.content, documents=pipeline.documents.requirements(), load=files.load)
     if pairing_id not in checked.library.ids("pairing"):
@@ -114,6 +115,16 @@ def run_import(options: ImportOptions) -> ImportResult:
         return result
     result.written = write_all(result.plan.texts, replace=True)
     return result
+
+
+def _templates(package: Package, options: ImportOptions) -> Path | None:
+    """The templates the file was built with (--templates of the build), to render it the same way."""
+    if options.templates is not None:
+        return options.templates
+    recorded = package.properties.get("playbook.templates")
+    if recorded and Path(recorded).is_dir():
+        return Path(recorded)
+    return None
 
 
 class ParsedFiles:

@@ -57,10 +57,13 @@ def build_redline(report: DocumentReport, diff: DiffReport, author: RedlineAutho
     assert base is not None
     tree = DocumentTree(root=root, toc=list(base.tree.toc) if new_doc else [],
                         targets=dict(new_doc.tree.targets) if new_doc else {},
-                        figures=list(base.tree.figures))
+                        figures=list(base.tree.figures),
+                        origins={**(old_doc.tree.origins if old_doc else {}), **(new_doc.tree.origins if new_doc else {})})
     figures = {**{f"old-{n}": f for n, f in old_figs.items()}, **new_figs}
+    templates = pipeline.renderer.user_dir
     document = Document(meta=base.meta, markdown=base.markdown, tree=tree, theme=base.theme, figures=figures,
-                        sources=dict(base.sources))
+                        sources=dict(base.sources),
+                        provenance={"options": {"templates": templates.as_posix() if templates else None}})
     return Redline(report.pairing, report.document, document, old_doc, new_doc, author, report, diff)
 
 

@@ -184,9 +184,12 @@ class DocxWriter:
         """Which pairing, document, version and build the file is (custom properties), and which
         content field each source bookmark stands for (a custom XML part); see docx_sources."""
         meta = self.source.meta
+        options = self.source.provenance.get("options")
+        templates = options.get("templates") if isinstance(options, dict) else None
         ooxml.set_custom_properties(self.docx, {
             "playbook.pairing": meta.pairing_id, "playbook.document": meta.document_id,
-            "playbook.version": meta.version, "playbook.build": self.build_key()})
+            "playbook.version": meta.version, "playbook.build": self.build_key(),
+            **({"playbook.templates": str(templates)} if templates else {})})
         ooxml.add_custom_xml(self.docx, self.sources.map_xml(meta.pairing_id, meta.document_id, meta.version),
                              SOURCES_ITEM_ID, SOURCES_NAMESPACE)
 
