@@ -107,3 +107,47 @@ def test_new_keeps_comments_of_the_files_it_writes_readable(library: Path, runne
     assert organization.startswith("# yaml-language-server: $schema=")
     assert "title: O'Neill & Partners" in organization and "# DECIDE: the provider's legal name" in organization
     assert textwrap.dedent(organization)
+
+
+EXAMPLE_NAMES = ("Northwind", "Meridian", "Helix", "Cobalt", "Álvarez", "Lindqvist", "Acme", "NWT-")
+
+
+def test_new_library_validates_and_builds_with_no_example_names(tmp_path: Path, runner) -> None:
+    """`playbook new library` copies the example library's standard blocks: a sponsor, the standard sets
+    and one pairing that validate and build at once, naming no example organization."""
+    library = tmp_path / "mine"
+    made = runner.invoke(main, ["new", "library", str(library)])
+    assert made.exit_code == 0, made.output
+    assert (library / "standard" / "sets" / "full-service.yaml").is_file()
+    checked = runner.invoke(main, ["validate", "--content", str(library)])
+    assert checked.exit_code == 0 and "error" not in checked.output, checked.output
+    out = tmp_path / "out"
+    built = runner.invoke(main, ["build", "--content", str(library), "--out", str(out), "--format", "md",
+                                 "--format", "docx", "--jobs", "1"])
+    assert built.exit_code == 0, built.output
+    outputs = sorted(out.glob("*/*.*"))
+    assert {p.suffix for p in outputs} == {".md", ".docx"} and len(outputs) == 4
+    for path in outputs:
+        text = path.read_text(encoding="utf-8") if path.suffix == ".md" else \
+            __import__("zipfile").ZipFile(path).read("word/document.xml").decode("utf-8")
+        for name in EXAMPLE_NAMES:
+            assert name not in text, f"{path.name} names {name}"
+    agreement = (out / "sponsor-provider" / "quality-agreement.md").read_text()
+    assert "Sponsor Company, Inc." in agreement and "Provider Company" in agreement
+
+
+@pytest.mark.parametrize("model", ["functional", "specialty", "contractor", "hybrid"])
+def test_new_library_starts_a_pairing_of_every_model(tmp_path: Path, runner, model: str) -> None:
+    library = tmp_path / "mine"
+    assert runner.invoke(main, ["new", "library", str(library)]).exit_code == 0
+    name = "O'Brien & Søn Klinisk"
+    made = runner.invoke(main, ["new", "pairing", "next", "--provider-name", name, "--model", model,
+                                "--content", str(library)])
+    assert made.exit_code == 0, made.output
+    out = tmp_path / "out"
+    built = runner.invoke(main, ["build", "--content", str(library), "--pairing", "next", "--out", str(out),
+                                 "--format", "md"])
+    assert built.exit_code == 0, built.output
+    agreement = (out / "next" / "quality-agreement.md").read_text()
+    assert name.replace("&", "\\&") in agreement or name in agreement
+    assert "Provider Company" not in agreement

@@ -242,7 +242,7 @@ def test_real_example_content_redline(tmp_path: Path, monkeypatch) -> None:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "Example library")
     monkeypatch.chdir(repo)
-    metric = repo / "content" / "metrics" / "capa-on-time-closure.yaml"
+    metric = repo / "content" / "standard" / "metrics" / "lab-capa-on-time-closure.yaml"
     metric.write_text(metric.read_text().replace("red: 75", "red: 70"))
     old = revision_side(repo, "HEAD", Path("content"), tmp_path / "old")
     new = folder_side(Path("content"))
@@ -251,7 +251,7 @@ def test_real_example_content_redline(tmp_path: Path, monkeypatch) -> None:
     pipeline = Pipeline.load()
     report = analyse(old, old_check, new, new_check, pipeline, ["northwind-cobalt-central-lab"])
     text = render_text(report)
-    assert "metric capa-on-time-closure: thresholds.red 75 -> 70" in text
+    assert "metric lab-capa-on-time-closure: thresholds.red 75 -> 70" in text
     assert "affects northwind-cobalt-central-lab: operating-manual, quality-agreement" in text
     qa = next(d for d in report.changed_documents() if d.document == "quality-agreement")
     docx = redline_docx_bytes(build_redline(qa, report, redline_author(report, qa), pipeline), pipeline.assets)

@@ -25,21 +25,41 @@ QA_CLAUSES = [
     "Responsibilities",
     "Quality management system",
     "Personnel and training",
+    "Debarment and disqualification",
     "Subcontracting",
     "Computerised systems and data integrity",
-    "Quality metrics and quality tolerance limits",
+    "Data protection",
+    "Blinding and unblinding",  # only where a study is blinded or the content writes blinding clauses
+    "Quality metrics",  # "... and quality tolerance limits" where the pairing measures a QTL
     "Deviations, CAPA and serious breaches",
     "Audits and inspections",
     "Safety reporting",
+    "Investigational product",  # only where the provider handles investigational product
     "Records, trial master file and retention",
+    "Business continuity and disaster recovery",
     "Communication and escalation",
     "Change control and review",
     "Term and termination",
     "Signatures",
 ]
-# the revision history stands, unnumbered, between the last clause and the signatures
-QA_LEVEL1 = [(str(n), title) for n, title in enumerate(QA_CLAUSES[:-1], 1)] + [
-    ("", "Revision history"), (str(len(QA_CLAUSES)), QA_CLAUSES[-1])]
+
+
+def qa_level1(context: Context) -> list[tuple[str, str]]:
+    """The Quality Agreement's top-level headings for a pairing: the revision history first, unnumbered,
+    then the numbered clauses, with the clauses about what the pairing may not have only where it has it."""
+    sections = {p.section for p in context.provisions if p.category == "quality-clause"}
+    qtl = any(m.type == "QTL" and not m.commercial for m in context.metrics)
+    titles = []
+    for title in QA_CLAUSES:
+        if title == "Blinding and unblinding" and not ("blinded" in context.conditions or "blinding" in sections):
+            continue
+        if title == "Investigational product" and not (
+                "investigational-product" in context.conditions or "investigational-product" in sections):
+            continue
+        titles.append("Quality metrics and quality tolerance limits" if title == "Quality metrics" and qtl else title)
+    return [("", "Revision history")] + [(str(n), title) for n, title in enumerate(titles, 1)]
+
+
 OM_CHAPTERS = [
     ("", "Document control"),
     ("1", "Purpose, scope and outsourcing model"),
@@ -109,17 +129,26 @@ def _table_rows(markdown: str, table_id: str) -> list[list[str]]:
 
 
 def test_quality_agreement_clauses_follow_the_domain_order(pairing) -> None:
-    _, docs = pairing
-    assert _level1(docs["quality-agreement"]) == QA_LEVEL1
+    context, docs = pairing
+    assert _level1(docs["quality-agreement"]) == qa_level1(context)
+
+
+def test_example_quality_agreement_has_the_clauses_of_its_conditions(example) -> None:
+    context, docs = example
+    titles = [title for _, title in _level1(docs["quality-agreement"])]
+    assert "investigational-product" in context.conditions and "Investigational product" in titles
+    assert "Blinding and unblinding" in titles  # an open-label study with a firewall for results by arm
+    assert "Quality metrics and quality tolerance limits" in titles
 
 
 def test_quality_agreement_paragraphs_are_numbered_clauses(pairing) -> None:
-    _, docs = pairing
+    context, docs = pairing
     tree = docs["quality-agreement"].tree
     clauses = [t for t in tree.targets.values() if t.kind == "clause"]
     numbered = {t.number for t in clauses if re.fullmatch(r"\d+\.\d+", t.number)}
-    # every clause heading 1-19 has at least one numbered paragraph below it
-    assert {n.split(".")[0] for n in numbered} == {str(n) for n in range(1, 20)}
+    # every numbered clause heading has at least one numbered paragraph below it
+    headings = [number for number, _ in qa_level1(context) if number]
+    assert {n.split(".")[0] for n in numbered} == set(headings)
     assert tree.targets["clause-precedence"].number == "1.3"
     assert "prevails" in tree.targets["clause-precedence"].title
 
@@ -143,10 +172,21 @@ def test_every_metric_appears_with_its_thresholds(pairing) -> None:
         assert fields["Red threshold"].startswith(f"{word} {metric.thresholds.red:g}"), metric.id
         assert fields["Review forum"].endswith(f"([@gov-{metric.reviewed_by}])")
         assert fields["Action at amber"] and fields["Action at red"]
-        (row,) = [r for r in _table_rows(agreement, "tbl-qa-metrics") if r[0] == metric.title]
+        rows = [r for r in _table_rows(agreement, "tbl-qa-metrics") if r[0] == metric.title]
+        if metric.commercial:  # a business measure: the Master Agreement's, never the Quality Agreement's
+            assert not rows and f"#metric-{metric.id}" not in agreement, metric.id
+            continue
+        (row,) = rows
         assert row[1] == metric.type
         assert row[3].startswith(f"{sign} {metric.thresholds.amber:g}")
         assert row[4].startswith(f"{sign} {metric.thresholds.red:g}")
+        reporters = {context.role(m.owner).party for m in context.metrics if not m.commercial}
+        reported_by = context.role(metric.owner).party.capitalize()
+        if len(reporters) > 1:
+            assert row[5] == reported_by
+        else:
+            assert f"The {reported_by} reports every metric." in agreement
+        assert f"{{#clause-metric-{metric.id}}} **{metric.title}.**" in agreement  # defined in the agreement
 
 
 def test_pairing_override_reaches_the_documents(example) -> None:
@@ -222,6 +262,9 @@ def test_raci_tables_have_the_roles_of_their_area_as_columns(pairing) -> None:
         body = [["".join(td.itertext()).strip() for td in tr] for tr in table.find("tbody").iter("tr")]
         for activity, cells in zip(resp.activities, body):
             assert sorted(code for code in cells[1:] if code) == sorted(activity.raci.values())
+        if resp.area == "vendor-management":  # contracts, budgets, invoices: left to the Master Agreement
+            assert f"{{#tbl-qa-{key}}}" not in docs["quality-agreement"].markdown
+            continue
         allocation = _table_rows(docs["quality-agreement"].markdown, f"tbl-qa-{key}")
         assert [row[0] for row in allocation] == [activity.task for activity in resp.activities]
 
@@ -271,7 +314,7 @@ def test_missing_optional_blocks_degrade_to_plain_statements(tmp_path: Path) -> 
     docs = _documents(_context(content, "acme-cro"))
     manual, agreement = docs["operating-manual"], docs["quality-agreement"]
     assert _level1(manual) == OM_CHAPTERS
-    assert _level1(agreement) == QA_LEVEL1
+    assert _level1(agreement) == qa_level1(_context(content, "acme-cro"))
     assert manual.tree.figures == ["governance"]
     assert "No escalation ladder is defined for this relationship." in manual.markdown
     assert "No staged transition applies to this relationship." in manual.markdown
@@ -290,5 +333,69 @@ def test_quality_agreement_defines_only_the_terms_it_uses_and_names_roles_in_ful
     for role in context.roles:
         if role.short_title and role.short_title not in role.title:
             assert role.short_title not in agreement, role.short_title
+    # the signed agreement keeps its own version and history, apart from the manual's
+    own = context.pairing.control.for_document("quality-agreement")
     history = _table_rows(agreement, "tbl-qa-revision-history")
-    assert [row[0] for row in history] == [revision.version for revision in context.pairing.control.history]
+    assert [row[0] for row in history] == [revision.version for revision in own.history]
+    assert own.version != context.pairing.control.version and f"version {own.version}," in agreement
+    assert [row[0] for row in _table_rows(manual, "tbl-revision-history")] == [
+        revision.version for revision in context.pairing.control.history]
+
+
+def test_quality_agreement_leaves_commercial_terms_to_the_master_agreement(example) -> None:
+    context, docs = example
+    agreement = docs["quality-agreement"].markdown
+    for provision in context.provisions:
+        if provision.commercial:
+            assert provision.title not in agreement, provision.id
+    for word in ("bonus", "penalt", "change order", "budget", "risk share", "risk-share", "fixed price",
+                 "contract value", "USD"):
+        assert word not in agreement.lower().replace("usd", "USD"), word
+    # confidentiality is a business term: the agreement refers to the Master Agreement's clause
+    assert "confidentiality clause of the Master Agreement" in agreement
+    assert "Confidentiality" not in [title for _, title in _level1(docs["quality-agreement"])]
+
+
+def test_safety_timelines_count_each_party_from_its_own_receipt(example) -> None:
+    context, docs = example
+    rows = _table_rows(docs["quality-agreement"].markdown, "tbl-qa-safety-timelines")
+    steps = {row[1]: row for row in rows[:2]}
+    assert steps["Investigator"][3].startswith("Site awareness") and steps["Investigator"][4] == "24 hours"
+    assert steps["Provider"][3].startswith("Provider receipt") and steps["Provider"][4] == "24 hours"
+    metric = context.by_id("metric")["sae-reporting-timeliness"]
+    assert "Provider's receipt" in metric.formula and "site awareness" not in metric.formula.lower()
+    manual = docs["operating-manual"].markdown
+    assert "within 24 hours of site awareness" not in manual and "within 24 hours of site awareness" not in \
+        docs["quality-agreement"].markdown
+
+
+def test_quality_agreement_names_urgent_contacts_and_approved_subcontractors(example) -> None:
+    context, docs = example
+    agreement = docs["quality-agreement"].markdown
+    contacts = _table_rows(agreement, "tbl-qa-contacts")
+    assert [row[0] for row in contacts] == [contact.name for contact in context.pairing.contacts]
+    assert any("@" in row[3] and row[2].startswith("+") for row in contacts)
+    subcontractors = _table_rows(agreement, "tbl-qa-subcontractors")
+    assert [row[0] for row in subcontractors] == [sub.name for sub in context.pairing.subcontractors]
+
+
+def test_owner_approvers_and_signatories_of_the_quality_agreement_agree(example) -> None:
+    context, docs = example
+    control = context.pairing.control.for_document("quality-agreement")
+    (activity,) = [a for r in context.responsibilities for a in r.activities if a.document == "quality-agreement"]
+    accountable = [role for role, code in activity.raci.items() if code in ("A", "A/R")]
+    assert accountable == [control.owner]
+    signatories = context.pairing.signatories
+    assert {signatories.sponsor.role, signatories.provider.role} <= set(control.approvers)
+    owner = context.role(control.owner).title
+    assert f"its owner is the {owner} (" in docs["operating-manual"].markdown
+    assert f"Its owner, who maintains it, is the Sponsor's {owner};" in docs["quality-agreement"].markdown
+
+
+def test_operating_manual_reads_as_written_not_generated(example) -> None:
+    _, docs = example
+    manual = docs["operating-manual"].markdown
+    for generated in ("Applies to:", "Used by:", "The restrictions on this role are listed", "Party: ",
+                      "Key person: yes"):
+        assert generated not in manual, generated
+    assert "This standard governs the approved TMF plan" in manual

@@ -122,7 +122,20 @@ def _provider(library: Library, name: str, model: str) -> tuple[str, bool, Comme
     return provider_id, True, block
 
 
-def _control(standard_set: StandardSet, documents: list[str], signed: set[str], today: dt.date) -> CommentedMap:
+def document_owners(library: Library, standard_set: StandardSet) -> dict[str, str]:
+    """Document id -> the role the set's responsibilities make accountable for maintaining it."""
+    owners: dict[str, str] = {}
+    for responsibility_id in standard_set.include.responsibilities:
+        entry = library.get("responsibility", responsibility_id)
+        for activity in entry.block.activities if entry else []:
+            accountable = [role for role, code in activity.raci.items() if code in ("A", "A/R")]
+            if activity.document and accountable:
+                owners.setdefault(activity.document, accountable[0])
+    return owners
+
+
+def _control(standard_set: StandardSet, documents: list[str], signed: set[str], today: dt.date,
+             owners: dict[str, str] | None = None) -> CommentedMap:
     control = CommentedMap()
     control["version"] = "0.1.0"
     control["status"] = "draft"
@@ -140,6 +153,9 @@ def _control(standard_set: StandardSet, documents: list[str], signed: set[str], 
         for document_id in own:
             entry = CommentedMap()
             entry["version"] = "0.1.0"
+            owner = (owners or {}).get(document_id)
+            if owner and owner != standard_set.owner:  # the role accountable for maintaining it
+                entry["owner"] = owner
             entry["history"] = CommentedSeq([_revision(standard_set, today)])
             per_document[document_id] = entry
         control["documents"] = per_document
@@ -200,7 +216,8 @@ def new_pairing(library: Library, content_dir: Path, pairing_id: str, provider_n
     pairing["include"] = CommentedMap()
     pairing["exclude"] = CommentedMap()
     pairing["overrides"] = CommentedMap()
-    pairing["control"] = _control(standard_set, list(standard_set.documents), signed_documents, today)
+    pairing["control"] = _control(standard_set, list(standard_set.documents), signed_documents, today,
+                                  document_owners(library, standard_set))
     pairing["signatories"] = _signatories(standard_set)
     pairing.yaml_set_start_comment(f"{MODELINE}\nMade by 'playbook new pairing'. Settle every line marked DECIDE, "
                                    "then run 'playbook validate'.")

@@ -123,14 +123,17 @@ def check_defined_terms(checked: Checked) -> list[Diagnostic]:
     glossary = [term for term in checked.context.terms]
     defining = {id(element) for element, _ in blocks if _defines_term(checked, element)}
     used_text = " ".join(text for element, text in blocks if id(element) not in defining)
+    entries: dict[str, etree.Element] = {}  # term id -> the text that defines it (its own entry)
+    for element, _ in blocks:
+        for term_id in _term_origins(checked, element):
+            entries.setdefault(term_id, element)
     for term in glossary:
-        if not any(id(element) in defining and term.title.lower() in text.lower() for element, text in blocks):
-            continue  # the document does not define this term
+        element = entries.get(term.id)
+        if element is None:
+            continue  # the document does not define this term (another term's definition may name it)
         words = [term.title] + ([term.abbreviation] if term.abbreviation else [])
         if not any(re.search(r"(?<!\w)" + re.escape(word) + r"s?(?!\w)", used_text,
                              re.IGNORECASE if word == term.title else 0) for word in words):
-            element = next(element for element, text in blocks
-                           if id(element) in defining and term.title.lower() in text.lower())
             problems.append(Diagnostic(
                 _locate(checked, element, term.title), "warning", "term-unused",
                 f"the {checked.title} defines '{term.title}' but never uses it; leave the term out of this pairing "
@@ -155,11 +158,17 @@ def check_defined_terms(checked: Checked) -> list[Diagnostic]:
 
 
 def _defines_term(checked: Checked, element: etree.Element) -> bool:
+    return bool(_term_origins(checked, element))
+
+
+def _term_origins(checked: Checked, element: etree.Element) -> list[str]:
+    """The ids of the terms whose fields this text shows (a glossary entry, a definition clause)."""
+    found = []
     for label in (element.get("data-source") or "").split():
         origin = checked.tree.origins.get(label.split(":")[0])
-        if origin is not None and origin.kind == "term":
-            return True
-    return False
+        if origin is not None and origin.kind == "term" and origin.id not in found:
+            found.append(origin.id)
+    return found
 
 
 def _starts_sentence(text: str, match: re.Match) -> bool:
