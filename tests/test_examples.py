@@ -31,9 +31,10 @@ def built(checked) -> dict[tuple[str, str], str]:
             for pairing_id, context in checked.contexts.items() for document in context.pairing.documents}
 
 
-def test_every_example_pairing_has_both_documents(checked, built) -> None:
+def test_every_example_pairing_has_all_three_documents(checked, built) -> None:
     assert len(checked.contexts) == 5
-    assert {document for _, document in built} == {"operating-manual", "quality-agreement"}
+    assert {document for _, document in built} == {"operating-manual", "quality-agreement", "transition-plan"}
+    assert all(len([d for p, d in built if p == pairing]) == 3 for pairing in checked.contexts)
 
 
 def test_no_document_names_an_organization_that_is_not_its_party_or_declared_third_party(checked, built) -> None:

@@ -126,7 +126,7 @@ def test_new_library_validates_and_builds_with_no_example_names(tmp_path: Path, 
                                  "--format", "docx", "--jobs", "1"])
     assert built.exit_code == 0, built.output
     outputs = sorted(out.glob("*/*.*"))
-    assert {p.suffix for p in outputs} == {".md", ".docx"} and len(outputs) == 4
+    assert {p.suffix for p in outputs} == {".md", ".docx"} and len(outputs) == 6  # three documents, two formats
     for path in outputs:
         text = path.read_text(encoding="utf-8") if path.suffix == ".md" else \
             __import__("zipfile").ZipFile(path).read("word/document.xml").decode("utf-8")

@@ -35,6 +35,9 @@ NBSP = "\u00a0"
 def list_document(pairing_file: Path, document: str = DOCUMENT) -> None:
     """Add ``document`` to the pairing's ``documents:`` (flow or block list), as an editor would."""
     text = pairing_file.read_text(encoding="utf-8")
+    if re.search(rf"^documents:(?: \[[^\]]*\b{document}\b[^\]]*\]|\n(?:[ \t]*- .*\n)*[ \t]*- {document}\n)", text,
+                 re.MULTILINE):
+        return  # listed already (the example pairings list it)
     flow = re.search(r"^documents: \[(.*)\]$", text, re.MULTILINE)
     if flow:
         text = text[:flow.end(1)] + f", {document}" + text[flow.end(1):]
