@@ -10,46 +10,37 @@ from __future__ import annotations
 from builder.tree.origins import Origin
 
 
-class SourcedText(str):
+class _Sourced:
+    """A value that knows its content field: made with ``Cls(value, origin)``."""
+
+    origin: Origin
+    _plain: type
+
+    def __new__(cls, value, origin: Origin):
+        made = super().__new__(cls, value)  # type: ignore[call-arg]
+        made.origin = origin
+        return made
+
+    def __reduce__(self):
+        return (type(self), (self._plain(self), self.origin))
+
+
+class SourcedText(_Sourced, str):
     """A str that knows its content field."""
 
-    origin: Origin
-
-    def __new__(cls, value: str, origin: Origin) -> "SourcedText":
-        text = super().__new__(cls, value)
-        text.origin = origin
-        return text
-
-    def __reduce__(self):
-        return (SourcedText, (str(self), self.origin))
+    _plain = str
 
 
-class SourcedInt(int):
+class SourcedInt(_Sourced, int):
     """An int that knows its content field."""
 
-    origin: Origin
-
-    def __new__(cls, value: int, origin: Origin) -> "SourcedInt":
-        number = super().__new__(cls, value)
-        number.origin = origin
-        return number
-
-    def __reduce__(self):
-        return (SourcedInt, (int(self), self.origin))
+    _plain = int
 
 
-class SourcedFloat(float):
+class SourcedFloat(_Sourced, float):
     """A float that knows its content field."""
 
-    origin: Origin
-
-    def __new__(cls, value: float, origin: Origin) -> "SourcedFloat":
-        number = super().__new__(cls, value)
-        number.origin = origin
-        return number
-
-    def __reduce__(self):
-        return (SourcedFloat, (float(self), self.origin))
+    _plain = float
 
 
 def origin_of(value: object) -> Origin | None:
