@@ -16,6 +16,7 @@ from markupsafe import Markup
 from builder.tree import Document, Figure
 from builder.tree.theme import Theme, raci_class
 from builder.writers.assets import Assets
+from builder.writers.watermark import watermark_css
 
 ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "p", "span", "strong", "em", "b", "i", "code", "pre", "br", "hr",
@@ -69,6 +70,7 @@ def page_html(document: Document, assets: Assets, *, body: str | None = None,
     page = assets.render_page(
         "html/page.html", meta=meta, cover_rows=cover_rows if cover_rows is not None else meta.cover_rows,
         toc=toc, body=Markup(content), theme=document.theme, theme_css=Markup(theme_css(document.theme)),
+        watermark_css=Markup(watermark_css(meta.watermark, document.theme, meta.page_size)),
         stylesheets=stylesheets, prelude=Markup(prelude),
     )
     if body is None and not stylesheets and not prelude:

@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
-import logging
 import os
 from pathlib import Path
 from typing import Any, Iterator
@@ -25,9 +24,7 @@ from builder.writers.html import page_html
 from builder.writers.pdf_archive import declare_pdfua, manifest_attachment, manifest_entry_json
 from builder.writers.pdf_tags import finish_tags
 from builder.writers.pdf_variants import PdfVariant, pdf_variant
-
-QUIET_LOGGERS = ("weasyprint", "fontTools")
-
+from builder.writers.quiet import quiet_loggers
 
 def write(document: Document, assets: Assets) -> bytes:
     """The PDF of a document: the HTML page laid out with the print stylesheet."""
@@ -45,7 +42,7 @@ def layout_pdf(html: str, document: Document, assets: Assets) -> bytes:
     effective = dt.datetime.combine(document.meta.effective_date, dt.time(), dt.timezone.utc)
     fetcher = _fetcher(assets)
     base = assets.folders[-1]  # the shipped templates: relative URLs resolve there, then are looked up
-    with _quiet_loggers(), _source_date_epoch(int(effective.timestamp())):
+    with quiet_loggers(), _source_date_epoch(int(effective.timestamp())):
         try:
             return HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher).write_pdf(
                 pdf_identifier=identifier, uncompressed_pdf=False, **_variant_options(variant, document))
@@ -83,20 +80,6 @@ def _source_date_epoch(seconds: int) -> Iterator[None]:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
-
-
-@contextlib.contextmanager
-def _quiet_loggers() -> Iterator[None]:
-    """WeasyPrint and fontTools warn about CSS they ignore; keep them quiet during a layout only."""
-    loggers = [logging.getLogger(name) for name in QUIET_LOGGERS]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        for logger, level in zip(loggers, levels):
-            logger.setLevel(level)
 
 
 def _fetcher(assets: Assets):
