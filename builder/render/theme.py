@@ -7,6 +7,7 @@ folder first. Every mistake is a located error.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Annotated
@@ -58,6 +59,16 @@ def find_theme(user_dir: Path | None) -> Path | None:
         if (folder / THEME_FILE).is_file():
             return folder / THEME_FILE
     return None
+
+
+def theme_assets(user_dir: Path | None) -> tuple[str, ...]:
+    """Files the theme names beside itself (its logo), as template names: inputs of the outputs it styles."""
+    path = find_theme(user_dir)
+    blocks = load_file(path, Diagnostics()) if path else []
+    logo = blocks[0].data.get("logo") if blocks and isinstance(blocks[0].data, dict) else None
+    if not isinstance(logo, str) or Path(logo).is_absolute() or ".." in Path(logo).parts:
+        return ()
+    return (logo,)
 
 
 def load_theme(user_dir: Path | None = None) -> Theme:
@@ -120,7 +131,13 @@ def _logo(name: str, theme_path: Path, folders: list[Path], source, diagnostics:
     if suffix == ".svg" and b"<svg" not in data[:4096]:
         diagnostics.error(source.locate(("logo",)), "theme", f"logo '{name}' is not an SVG image")
         return None
-    return Logo(Path(name).name, LOGO_TYPES[suffix], data)
+    return Logo(Path(name).name, LOGO_TYPES[suffix], data, description=_svg_title(data) if suffix == ".svg" else "")
+
+
+def _svg_title(data: bytes) -> str:
+    """The text of an SVG's first <title> (what the logo shows, for its alternative text)."""
+    found = re.search(rb"<title[^>]*>(.*?)</title>", data, flags=re.S)
+    return " ".join(html.unescape(found.group(1).decode("utf-8", "replace")).split()) if found else ""
 
 
 def _fonts(fonts: ThemeFonts, folders: list[Path], source, diagnostics: Diagnostics) -> tuple[FontFace, ...]:

@@ -14,8 +14,9 @@ from markdown.serializers import to_html_string
 from markupsafe import Markup
 
 from builder.tree import Document, Figure
-from builder.tree.theme import Theme, raci_class
+from builder.tree.theme import Logo
 from builder.writers.assets import Assets
+from builder.writers.theme_css import theme_css
 from builder.writers.watermark import watermark_css
 
 ALLOWED_TAGS = {
@@ -49,13 +50,11 @@ def inline_figures(html: str, figures: dict[str, Figure]) -> str:
     return html
 
 
-def theme_css(theme: Theme) -> str:
-    """The theme as CSS custom properties, which print.css reads (``var(--primary)``)."""
-    rules = [f"--primary: {theme.primary};", f"--accent: {theme.accent};", f"--text: {theme.text};",
-             f"--body-font: '{theme.body_font}';", f"--heading-font: '{theme.heading_font}';"]
-    rules += [f"--{raci_class(code)}-fill: {swatch.fill}; --{raci_class(code)}-text: {swatch.text};"
-              for code, swatch in theme.raci]
-    return ":root { " + " ".join(rules) + " }"
+def data_url(logo: Logo | None) -> str:
+    """The logo as a data: URL for the cover ("" without a logo)."""
+    if logo is None:
+        return ""
+    return f"data:{logo.media_type};base64," + base64.b64encode(logo.data).decode("ascii")
 
 
 def page_html(document: Document, assets: Assets, *, body: str | None = None,
@@ -70,6 +69,8 @@ def page_html(document: Document, assets: Assets, *, body: str | None = None,
     page = assets.render_page(
         "html/page.html", meta=meta, cover_rows=cover_rows if cover_rows is not None else meta.cover_rows,
         toc=toc, body=Markup(content), theme=document.theme, theme_css=Markup(theme_css(document.theme)),
+        logo_url=data_url(document.theme.logo),
+        logo_alt=(document.theme.logo.description if document.theme.logo else "") or f"{meta.sponsor} logo",
         watermark_css=Markup(watermark_css(meta.watermark, document.theme, meta.page_size)),
         stylesheets=stylesheets, prelude=Markup(prelude),
     )
