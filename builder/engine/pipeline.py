@@ -16,6 +16,7 @@ from builder.render.assemble import assemble_document
 from builder.render.documents import DocumentRegistry, DocumentType, load_documents
 from builder.render.figures import draw_figures
 from builder.render.templates import TemplateRenderer, template_dirs
+from builder.render.text_checks import text_warnings
 from builder.render.theme import load_theme
 from builder.tree import Document, Theme
 from builder.writers import FORMATS, Assets, image_kinds
@@ -59,8 +60,11 @@ class Pipeline:
         return found
 
     def assemble(self, context: Context, document_id: str) -> Document:
-        """Render one document's template and parse it into its numbered tree."""
-        return assemble_document(context, self.document_type(document_id), self.renderer, self.theme)
+        """Render one document's template and parse it into its numbered tree (with warnings about
+        text the PDF cannot print well)."""
+        document = assemble_document(context, self.document_type(document_id), self.renderer, self.theme)
+        document.warnings += text_warnings(document, context, self.renderer)
+        return document
 
     def draw(self, document: Document, context: Context, formats: tuple[str, ...] | list[str]) -> None:
         """Draw the document's figures in the image kinds the formats need."""

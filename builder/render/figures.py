@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+import warnings
 from typing import Callable
 
 from builder.compose.context import Context
@@ -233,5 +234,7 @@ def available_figures(context: Context) -> set[str]:
 def draw_figures(context: Context, names: list[str], kinds: tuple[str, ...] = KINDS) -> dict[str, Figure]:
     """Draw each named figure once, in the kinds of image asked for ("svg", "png")."""
     plt = _pyplot()
-    with plt.rc_context(STYLE):
+    with plt.rc_context(STYLE), warnings.catch_warnings():
+        # a character the fonts lack is reported once, in words, by the text checks (text_checks.py)
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
         return {name: FIGURES[name](context, kinds) for name in dict.fromkeys(names)}

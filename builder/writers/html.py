@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from builder.tree import Document, Figure
 from builder.tree.theme import Logo
+from builder.tree.tokens import wrapped_long_tokens
 from builder.writers.assets import Assets
 from builder.writers.theme_css import theme_css
 from builder.writers.watermark import watermark_css
@@ -65,7 +66,8 @@ def page_html(document: Document, assets: Assets, *, body: str | None = None,
         return str(document.memo["html"])
     meta = document.meta
     toc = [entry for entry in document.tree.toc if entry.level <= meta.toc_depth]
-    content = inline_figures(body if body is not None else sanitized_html(document.tree.root), document.figures)
+    own_body = sanitized_html(wrapped_long_tokens(document.tree.root)) if body is None else body
+    content = inline_figures(own_body, document.figures)
     page = assets.render_page(
         "html/page.html", meta=meta, cover_rows=cover_rows if cover_rows is not None else meta.cover_rows,
         toc=toc, body=Markup(content), theme=document.theme, theme_css=Markup(theme_css(document.theme)),
