@@ -7,7 +7,9 @@ summary through ``page_html``'s arguments, never by editing the page.
 from __future__ import annotations
 
 import base64
+import re
 import xml.etree.ElementTree as etree
+from html import escape, unescape
 
 import nh3
 from markdown.serializers import to_html_string
@@ -44,11 +46,21 @@ def sanitized_html(root: etree.Element, extra_tags: set[str] = frozenset()) -> s
 
 
 def inline_figures(html: str, figures: dict[str, Figure]) -> str:
-    """Replace ``figure:name`` sources with SVG data URLs."""
+    """Replace ``figure:name`` images with SVG data URLs whose alt text describes the figure in words
+    (the caption stays the figure's title)."""
     for name, figure in figures.items():
         data = base64.b64encode(figure.svg).decode("ascii")
-        html = html.replace(f'src="figure:{name}"', f'src="data:image/svg+xml;base64,{data}"')
+        image = re.compile(rf'<img\b[^>]*\bsrc="figure:{re.escape(name)}"[^>]*>')
+        alt = figure.description or _alt_of(image, html)
+        html = image.sub(lambda _: f'<img src="data:image/svg+xml;base64,{data}" alt="{escape(alt, quote=True)}">',
+                         html)
     return html
+
+
+def _alt_of(image: re.Pattern, html: str) -> str:
+    found = image.search(html)
+    alt = re.search(r'\balt="([^"]*)"', found.group()) if found else None
+    return unescape(alt.group(1)) if alt else ""
 
 
 def data_url(logo: Logo | None) -> str:
