@@ -81,3 +81,21 @@ def test_long_tokens_of_table_cells_are_wrapped_for_the_page() -> None:
                     f'<span class="long-token">{TOKEN[:35]}</span> end</td></tr></table></div>')
     plain = etree.fromstring("<table><tr><td>short words only</td></tr></table>")
     assert wrapped_long_tokens(plain) is plain
+
+
+def test_a_raci_matrix_too_crowded_to_fit_is_a_located_warning(runner, tmp_path: Path) -> None:
+    words = ["Pharmacovigilance", "Immunohistochemistry", "Interdisciplinary", "Biostatistics", "Pharmacokinetics",
+             "Epidemiology", "Bioinformatics", "Toxicology", "Radiopharmacy"]
+    roles = "".join(f"\n- {{id: extra-{n}, kind: role, title: {word} Coordinator, party: provider, purpose: P., "
+                    f"qualifications: [MSc]}}" for n, word in enumerate(words))
+    raci = "".join(f", extra-{n}: C" for n in range(len(words)))
+    files = dict(MINIMAL_FILES)
+    files["roles.yaml"] = files["roles.yaml"].rstrip() + roles.replace("\n", "\n        ") + "\n"
+    files["raci.yaml"] = files["raci.yaml"].replace("sponsor-lead: I}", "sponsor-lead: I" + raci + "}")
+    write_content(tmp_path / "content", files)
+    result = runner.invoke(main, ["build", "--content", str(tmp_path / "content"), "--out", str(tmp_path / "out"),
+                                  "--format", "md", "--document", "operating-manual", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    found = re.search(r"roles.yaml:(\d+):\d+: warning: Table \d+: RACI matrix — Safety: its 11 role columns need "
+                      r"\d+ mm of the 166 mm page width.*'Immunohistochemistry Coordinator'", result.output)
+    assert found, result.output

@@ -4,6 +4,8 @@
   in whatever font the machine happens to have, or as an empty box, and say nothing.
 - A token too long for a table column with no break opportunity inside (an identifier, a hash):
   the PDF wraps it anywhere, but the author should know.
+- A RACI matrix whose role headers cannot all fit the page width without breaking a word (the
+  PDF never hyphenates them): too many roles, or role titles too long for a column.
 
 Both are warnings (the build still succeeds), located at the content file, line and column.
 """
@@ -31,7 +33,7 @@ def text_warnings(document: Document, context: Context, renderer: TemplateRender
     """Missing glyphs and overlong table tokens of one assembled document."""
     fallback = f"{document.meta.document_id} of pairing {context.pairing.id}"
     locate = functools.partial(locate_text, context=context, renderer=renderer, fallback=fallback)
-    return missing_glyphs(document, locate) + overlong_tokens(document, locate)
+    return missing_glyphs(document, locate) + overlong_tokens(document, locate) + crowded_raci(document, locate)
 
 
 def missing_glyphs(document: Document, locate) -> list[Diagnostic]:
@@ -69,6 +71,52 @@ def overlong_tokens(document: Document, locate) -> list[Diagnostic]:
                        f"'{token[:24]}...' runs {len(token)} characters without a space or break in a table "
                        "cell: the PDF breaks it anywhere to fit its column; add spaces, or shorten it")
             for token in found]
+
+
+RACI_HEADER_PT, CELL_PADDING_MM, ACTIVITY_MM = 7.5, 1.4, 40.0  # as print.css sets them
+TEXT_WIDTH_MM = {"A4": 210 - 44, "letter": 215.9 - 44}
+
+
+def crowded_raci(document: Document, locate) -> list[Diagnostic]:
+    """A warning for each RACI matrix whose role headers, each as wide as its longest word, leave
+    less than an activity column's room on the page: their words would overflow their columns."""
+    face = next((f for f in document.theme.fonts if f.family == document.theme.body_font and f.bold
+                 and not f.italic), None)
+    if face is None:
+        return []
+    room = TEXT_WIDTH_MM.get(document.meta.page_size, TEXT_WIDTH_MM["A4"]) - ACTIVITY_MM
+    warnings = []
+    for table in document.tree.root.iter("table"):
+        if "raci" not in (table.get("class") or "").split():
+            continue
+        headers = ["".join(th.itertext()).strip() for th in table.iter("th")][1:]  # not the activity column
+        widths = {header: max((_width_mm(word, face.data) for word in header.split()), default=0) + CELL_PADDING_MM
+                  for header in headers}
+        if widths and sum(widths.values()) > room:
+            widest = max(widths, key=widths.__getitem__)
+            caption = "".join(next(table.iter("caption")).itertext()) if table.find("caption") is not None else ""
+            warnings.append(Diagnostic(
+                locate(widest), "warning", "crowded-raci",
+                f"{caption or 'a RACI matrix'}: its {len(headers)} role columns need {sum(widths.values()):.0f} mm "
+                f"of the {room + ACTIVITY_MM:.0f} mm page width, so header words would run into each other; give "
+                f"long role titles such as '{widest}' a shorter short-title, or split the area"))
+    return warnings
+
+
+def _width_mm(word: str, font_data: bytes) -> float:
+    """The width of a word in the RACI header font (its size and bold face), in millimetres."""
+    advances, units = _advances(font_data)
+    return sum(advances.get(char, units // 2) for char in word) / units * RACI_HEADER_PT * 25.4 / 72
+
+
+@functools.lru_cache(maxsize=4)
+def _advances(data: bytes) -> tuple[dict[str, int], int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), lazy=True)
+    metrics = font["hmtx"]
+    units = int.from_bytes(font.reader["head"][18:20], "big")  # unitsPerEm, read raw: parsing 'head' logs noise
+    return {chr(point): metrics[name][0] for point, name in font.getBestCmap().items()}, units
 
 
 def _document_text(document: Document) -> tuple[set[str], set[str]]:
