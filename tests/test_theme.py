@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from pathlib import Path
 
@@ -58,7 +59,9 @@ def themed(tmp_path_factory) -> tuple[Path, Path]:
     from click.testing import CliRunner
 
     root = tmp_path_factory.mktemp("theme")
-    write_content(root / "content", MINIMAL_FILES)
+    letter = MINIMAL_FILES["pairings/acme-cro.yaml"].replace("master-agreement: MSA 1", "master-agreement: MSA 1\n"
+                                                              + " " * 8 + "page-size: letter")
+    write_content(root / "content", {**MINIMAL_FILES, "pairings/acme-cro.yaml": letter})  # the shorter page
     tpl = root / "tpl"
     (tpl / "fonts").mkdir(parents=True)
     (tpl / "theme.yaml").write_text(OTHER_THEME)
@@ -109,6 +112,18 @@ def test_another_theme_changes_logo_colours_address_and_fonts(themed: tuple[Path
     assert "--primary: #8B1E3F;" in html and "--accent: #D4A017;" in html
     assert colour_pixels(other, WINE, tmp_path) > 100 and colour_pixels(shipped, WINE, tmp_path) == 0
     assert colour_pixels(other, GOLD, tmp_path) > 20 and colour_pixels(shipped, GOLD, tmp_path) == 0
+
+
+def test_the_address_sits_below_the_cover_content_on_a_letter_page(themed: tuple[Path, Path]) -> None:
+    pdf = themed[0] / PDF
+    words = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    boxes = [(float(top), float(bottom), word) for top, bottom, word in
+             re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', words)]
+    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', words).group(1))
+    address_top = min(top for top, _, word in boxes if word == "Harbor")
+    content_bottom = max(bottom for top, bottom, word in boxes if top < address_top - 1)
+    assert height == pytest.approx(792) and content_bottom < address_top < height
 
 
 BAD_THEMES = [

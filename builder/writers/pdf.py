@@ -26,6 +26,7 @@ from builder.writers.pdf_tags import finish_tags
 from builder.writers.pdf_variants import PdfVariant, pdf_variant
 from builder.writers.quiet import quiet_loggers
 
+
 def write(document: Document, assets: Assets) -> bytes:
     """The PDF of a document: the HTML page laid out with the print stylesheet."""
     return layout_pdf(page_html(document, assets), document, assets)
