@@ -8,6 +8,7 @@ from __future__ import annotations
 import collections
 import io
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from builder.cli import main
 from conftest import MINIMAL_FILES, write_content
 
+ROOT = Path(__file__).resolve().parent.parent
 PDF = Path("acme-cro") / "operating-manual.pdf"
 
 
@@ -188,3 +190,18 @@ def test_the_attachment_is_only_for_outputs_of_a_build() -> None:
     assert manifest_entry_json(document) is None
     document.provenance = {"builder": {"name": "b"}, "options": {}, "outputs": {"pdf": {"path": "p.pdf"}}}
     assert json.load(io.BytesIO(manifest_entry_json(document)))["outputs"] == [{"path": "p.pdf"}]
+
+
+def test_a_page_template_that_breaks_pdf_ua_gets_a_warning(runner, project: Path) -> None:
+    page = (ROOT / "templates" / "html" / "page.html").read_text()
+    tpl = project / "no-lang"
+    (tpl / "html").mkdir(parents=True)
+    (tpl / "html" / "page.html").write_text(page.replace('<html lang="{{ meta.lang }}">', "<html>")
+                                             .replace('alt="{{ logo_alt }}"', ""))
+    result = runner.invoke(main, ["build", "--content", str(project / "content"), "--out", str(project / "no-lang-out"),
+                                  "--format", "pdf", "--document", "operating-manual", "--jobs", "1",
+                                  "--templates", str(tpl)])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"no-lang/html/page.html: warning: the tagged PDF is incomplete: Missing required \"lang\"",
+                     result.output), result.output
+    assert 'Image "data:..." has no required alt description' in result.output

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import hashlib
 import os
+import re
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import unquote, urlparse
@@ -24,7 +25,10 @@ from builder.writers.html import page_html
 from builder.writers.pdf_archive import declare_pdfua, manifest_attachment, manifest_entry_json
 from builder.writers.pdf_tags import finish_tags
 from builder.writers.pdf_variants import PdfVariant, pdf_variant
-from builder.writers.quiet import quiet_loggers
+from builder.writers.quiet import collected, quiet_loggers
+
+# What WeasyPrint reports when the page breaks PDF/UA: an image without alt text, no language.
+ACCESSIBILITY_ERRORS = ("alt description", '"lang" attribute')
 
 
 def write(document: Document, assets: Assets) -> bytes:
@@ -43,12 +47,18 @@ def layout_pdf(html: str, document: Document, assets: Assets) -> bytes:
     effective = dt.datetime.combine(document.meta.effective_date, dt.time(), dt.timezone.utc)
     fetcher = _fetcher(assets)
     base = assets.folders[-1]  # the shipped templates: relative URLs resolve there, then are looked up
-    with quiet_loggers(), _source_date_epoch(int(effective.timestamp())):
+    with quiet_loggers(), collected("weasyprint", ACCESSIBILITY_ERRORS) as said, \
+            _source_date_epoch(int(effective.timestamp())):
         try:
-            return HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher).write_pdf(
+            pdf = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher).write_pdf(
                 pdf_identifier=identifier, uncompressed_pdf=False, **_variant_options(variant, document))
         except FatalURLFetchingError:
             raise DiagnosticError([_refusal(url, assets) for url in dict.fromkeys(fetcher.refused)]) from None
+    page = Location(assets.shown("html/page.html"))
+    document.warnings.extend(Diagnostic(page, "warning", "pdf-accessibility",
+                                        "the tagged PDF is incomplete: " + re.sub(r'"data:[^"]*"', '"data:..."', message))
+                             for message in said.messages)
+    return pdf
 
 
 def _variant_options(variant: PdfVariant, document: Document) -> dict[str, Any]:

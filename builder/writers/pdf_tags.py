@@ -16,10 +16,10 @@ from typing import Any, Iterator
 import pydyf
 
 Pdf = Any  # pydyf.PDF
-Document = Any  # weasyprint.Document
+LaidOut = Any  # weasyprint.Document: the pages laid out
 
 
-def finish_tags(document: Document, pdf: Pdf) -> None:
+def finish_tags(document: LaidOut, pdf: Pdf) -> None:
     """Complete the tag tree of a tagged PDF (a no-op for an untagged one)."""
     if "StructTreeRoot" not in pdf.catalog:
         return
@@ -55,7 +55,7 @@ def complete_table_headers(pdf: Pdf) -> None:
         _object(pdf, pdf.catalog["StructTreeRoot"])["IDTree"] = tree.reference
 
 
-def describe_links(document: Document) -> None:
+def describe_links(document: LaidOut) -> None:
     """A link annotation's /Contents: the words of the link (and its address when it leaves the document)."""
     for page in document.pages:
         for box in page._page_box.descendants():
