@@ -7,7 +7,7 @@
 - A RACI matrix whose role headers cannot all fit the page width without breaking a word (the
   PDF never hyphenates them): too many roles, or role titles too long for a column.
 
-Both are warnings (the build still succeeds), located at the content file, line and column.
+All are warnings (the build still succeeds), located at the content file, line and column.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from __future__ import annotations
 import functools
 import io
 import unicodedata
+from typing import Callable
 
 from builder.compose.context import Context
-from builder.diagnostics import Diagnostic
+from builder.diagnostics import Diagnostic, Location
 from builder.render.source_search import locate_text
 from builder.render.templates import TemplateRenderer
 from builder.tree import Document, element_text
@@ -26,6 +27,7 @@ from builder.tree.tokens import WARN_AT, long_tokens, table_cells
 
 HEADINGS = ("h1", "h2", "h3", "h4")
 MOST_PER_FONT = 20  # distinct missing characters reported one by one per font; the rest summed up
+Locate = Callable[[str], Location]  # where a piece of text is written
 FONT_FIX = "add a font that has it: put its OFL .ttf files in fonts/ beside theme.yaml and name it there"
 
 
@@ -36,7 +38,7 @@ def text_warnings(document: Document, context: Context, renderer: TemplateRender
     return missing_glyphs(document, locate) + overlong_tokens(document, locate) + crowded_raci(document, locate)
 
 
-def missing_glyphs(document: Document, locate) -> list[Diagnostic]:
+def missing_glyphs(document: Document, locate: Locate) -> list[Diagnostic]:
     """One warning per character (and font family) that the theme's fonts cannot show."""
     theme = document.theme
     if not theme.fonts:
@@ -63,7 +65,7 @@ def missing_glyphs(document: Document, locate) -> list[Diagnostic]:
     return warnings
 
 
-def overlong_tokens(document: Document, locate) -> list[Diagnostic]:
+def overlong_tokens(document: Document, locate: Locate) -> list[Diagnostic]:
     """One warning per token of a table cell too long to fit a column without a break."""
     found = dict.fromkeys(token for cell in table_cells(document.tree.root) for text in cell.itertext()
                           for token in long_tokens(text, WARN_AT))
@@ -77,7 +79,7 @@ RACI_HEADER_PT, CELL_PADDING_MM, ACTIVITY_MM = 7.5, 1.4, 40.0  # as print.css se
 TEXT_WIDTH_MM = {"A4": 210 - 44, "letter": 215.9 - 44}
 
 
-def crowded_raci(document: Document, locate) -> list[Diagnostic]:
+def crowded_raci(document: Document, locate: Locate) -> list[Diagnostic]:
     """A warning for each RACI matrix whose role headers, each as wide as its longest word, leave
     less than an activity column's room on the page: their words would overflow their columns."""
     face = next((f for f in document.theme.fonts if f.family == document.theme.body_font and f.bold
