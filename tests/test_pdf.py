@@ -205,3 +205,19 @@ def test_a_page_template_that_breaks_pdf_ua_gets_a_warning(runner, project: Path
     assert re.search(r"no-lang/html/page.html: warning: the tagged PDF is incomplete: Missing required \"lang\"",
                      result.output), result.output
     assert 'Image "data:..." has no required alt description' in result.output
+
+
+def test_marked_content_outside_the_tree_becomes_artifacts_and_the_rest_is_renumbered() -> None:
+    import pydyf
+
+    from builder.writers.pdf_tags import _rewrite_marked_content
+
+    def bdc(mcid: int) -> list:
+        return ["/Span", pydyf.Dictionary({"MCID": mcid}), b"BDC", b"(text) Tj", b"EMC"]
+
+    operations = bdc(0) + bdc(1) + bdc(2)  # MCID 1 (a running header) is not in the tree
+    _rewrite_marked_content(operations, {0: 0, 2: 1}, artifacts=1)
+    assert operations == bdc(0) + ["/Artifact", b"BMC", b"(text) Tj", b"EMC"] + bdc(1)
+    operations = bdc(0) + bdc(1)  # the usual case: the margin boxes come last, nothing moves
+    _rewrite_marked_content(operations, {0: 0}, artifacts=1)
+    assert operations == bdc(0) + ["/Artifact", b"BMC", b"(text) Tj", b"EMC"]

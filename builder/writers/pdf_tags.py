@@ -58,7 +58,7 @@ def complete_table_headers(pdf: Pdf) -> None:
 def describe_links(document: LaidOut) -> None:
     """A link annotation's /Contents: the words of the link (and its address when it leaves the document)."""
     for page in document.pages:
-        for box in page._page_box.descendants():
+        for *_, box in page.links:  # (type, target, rectangle, box)
             annotation = getattr(box, "link_annotation", None)
             if annotation is None or box.element is None:
                 continue
@@ -84,10 +84,11 @@ def margin_boxes_as_artifacts(pdf: Pdf) -> None:
             continue
         renumber = {old: new for new, old in enumerate(kept)}
         page = _object(pdf, pdf.page_references[key])
-        _rewrite_marked_content(_object(pdf, page["Contents"]).stream, renumber)
-        for number in {int(elements[old].split()[0]) for old in kept}:
-            element = pdf.objects[number]
-            element["K"] = pydyf.Array(renumber[kid] if isinstance(kid, int) else kid for kid in element["K"])
+        _rewrite_marked_content(_object(pdf, page["Contents"]).stream, renumber, len(elements) - len(kept))
+        if any(old != new for old, new in renumber.items()):  # margin boxes are painted last: rarely needed
+            for number in {int(elements[old].split()[0]) for old in kept}:
+                element = pdf.objects[number]
+                element["K"] = pydyf.Array(renumber[kid] if isinstance(kid, int) else kid for kid in element["K"])
         elements[:] = [elements[old] for old in kept]
 
 
@@ -106,15 +107,18 @@ def _reachable(pdf: Pdf, kids: list) -> set[int]:
     return seen
 
 
-def _rewrite_marked_content(operations: list, renumber: dict[int, int]) -> None:
-    """In a content stream, ``/Tag <</MCID n>> BDC`` becomes ``/Artifact BMC`` for an MCID
-    outside ``renumber``, and takes its new number otherwise."""
-    index = 0
-    while index < len(operations) - 2:
+def _rewrite_marked_content(operations: list, renumber: dict[int, int], artifacts: int) -> None:
+    """In a content stream, ``/Tag <</MCID n>> BDC`` becomes ``/Artifact BMC`` for the ``artifacts``
+    MCIDs outside ``renumber``, and takes its new number otherwise. When nothing is renumbered,
+    only the end of the stream is read, back to the first artifact (margin boxes are painted last)."""
+    moves = any(old != new for old, new in renumber.items())
+    index = len(operations) - 3
+    while index >= 0 and (artifacts or moves):
         properties = operations[index + 1]
         if operations[index + 2] == b"BDC" and isinstance(properties, dict) and "MCID" in properties:
             if properties["MCID"] in renumber:
                 properties["MCID"] = renumber[properties["MCID"]]
             else:
                 operations[index:index + 3] = ["/Artifact", b"BMC"]
-        index += 1
+                artifacts -= 1
+        index -= 1
