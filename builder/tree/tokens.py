@@ -7,6 +7,7 @@ token anywhere (at 30) rather than let it push the table off the page or over it
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import xml.etree.ElementTree as etree
 from typing import Iterator
@@ -15,7 +16,6 @@ WARN_AT = 40  # about 65 mm at 9 pt: wider than most table columns
 WRAP_AT = 30
 CELL_TAGS = ("td", "th")
 LONG_TOKEN_CLASS = "long-token"
-TOKEN = re.compile(r"\S+")
 # A line may break after a hyphen, a dash, a slash or a question mark (URLs), a soft hyphen or a
 # zero-width space, and around CJK characters; so only the runs between them count.
 BREAK = re.compile(r"[-\u00ad\u200b\u2010-\u2015/?\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
@@ -28,7 +28,15 @@ def unbreakable_length(token: str) -> int:
 
 def long_tokens(text: str, minimum: int) -> list[str]:
     """The whitespace-separated tokens of ``text`` with an unbreakable run of ``minimum`` characters or more."""
-    return [token for token in TOKEN.findall(text) if unbreakable_length(token) >= minimum]
+    if len(text) < minimum:
+        return []
+    return [token for token in _at_least(minimum).findall(text) if unbreakable_length(token) >= minimum]
+
+
+@functools.lru_cache(maxsize=4)
+def _at_least(minimum: int) -> re.Pattern:
+    """Tokens of ``minimum`` characters or more (shorter ones cannot hold a run that long)."""
+    return re.compile(rf"\S{{{minimum},}}")
 
 
 def table_cells(root: etree.Element) -> Iterator[etree.Element]:
@@ -62,7 +70,7 @@ def wrapped_long_tokens(root: etree.Element, minimum: int = WRAP_AT) -> etree.El
 
 def _split(text: str | None, minimum: int) -> tuple[str | None, list[etree.Element]]:
     """``text`` cut before its first long token, and a span for each long token carrying the text after it."""
-    matches = [m for m in TOKEN.finditer(text or "") if unbreakable_length(m.group()) >= minimum]
+    matches = [m for m in _at_least(minimum).finditer(text or "") if unbreakable_length(m.group()) >= minimum]
     if not matches:
         return text, []
     assert text is not None
