@@ -15,6 +15,7 @@ Run: python benchmarks/build.py   (needs the dev extra: pip install '.[dev]')
 
 from __future__ import annotations
 
+import gc
 import io
 import subprocess
 import sys
@@ -44,6 +45,7 @@ def best_cpu_of_each(repeat: int, *functions) -> list[float]:
     times: list[list[float]] = [[] for _ in functions]
     for _ in range(repeat):
         for function, spent in zip(functions, times):
+            gc.collect()  # no run pays for the previous one's garbage (a build collects after each document)
             start = time.process_time()
             function()
             spent.append(time.process_time() - start)
