@@ -113,7 +113,7 @@ def test_pdf_has_cover_contents_page_numbers_and_metadata(built: Path, document:
     assert metadata.author == "Northwind Therapeutics, Inc."
     assert "Meridian Clinical Research" in metadata.subject
     assert "clinical outsourcing" in metadata["/Keywords"]
-    assert "DRAFT" in texts[3]  # the pairing is a draft: watermark on every page
+    assert not any("DRAFT" in text for text in texts)  # the draft watermark is drawn, never text (test_watermark)
     assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=1)  # A4
 
 
@@ -237,7 +237,10 @@ def test_docx_tables_repeat_header_rows_and_signatures(built: Path) -> None:
 
 def test_docx_figures_have_captions_and_core_properties(built: Path, documents) -> None:
     document = word(built, "operating-manual")
-    assert len(document.inline_shapes) == len(documents["operating-manual"].tree.figures) == 3
+    pictures = [p for p in document.paragraphs if p._p.xpath(".//w:drawing")]
+    logo = [p for p in pictures if p.style.name == "Cover Meta"]  # the sponsor's, on the cover
+    assert len(logo) == 1 and logo[0]._p.xpath(".//wp:docPr/@descr") == ["Northwind Therapeutics logo"]
+    assert len(pictures) - 1 == len(documents["operating-manual"].tree.figures) == 3
     captions = [p for p in document.paragraphs if p.text.startswith("Figure")]
     assert len(captions) == 3
     for caption in captions:  # below the picture, in pandoc's "Image Caption" (based on Caption, centred)
@@ -248,8 +251,9 @@ def test_docx_figures_have_captions_and_core_properties(built: Path, documents) 
     assert properties.created.date().isoformat() == "2027-01-15" and properties.revision == 1
     package = zipfile.ZipFile(built / PAIRING / "operating-manual.docx")
     body = package.read("word/document.xml").decode()
-    assert body.count("<asvg:svgBlip ") == 3 and body.count('descr="') >= 3  # vector, PNG fallback, alt text
-    assert len([n for n in package.namelist() if n.startswith("word/media/") and n.endswith(".svg")]) == 3
+    # the three figures and the SVG logo: vector, PNG fallback, alternative text
+    assert body.count("<asvg:svgBlip ") == 4 and body.count('descr="') >= 4
+    assert len([n for n in package.namelist() if n.startswith("word/media/") and n.endswith(".svg")]) == 4
     app = package.read("docProps/app.xml").decode()
     assert "<Application>playbook-builder</Application>" in app
     assert not re.search(r"AppVersion|Microsoft|<Words>|<Template>", app)

@@ -36,8 +36,10 @@ def themed_docx(tmp_path: Path, logo_name: str, logo: bytes) -> tuple[bytes, lis
     folder = tmp_path / "tpl"
     (folder / "fonts").mkdir(parents=True)
     shutil.copy(FONTS / "Carlito-Bold.ttf", folder / "fonts" / "Headline-Bold.ttf")  # a second family
-    (folder / logo_name).write_bytes(logo)
-    (folder / "theme.yaml").write_text(THEME.format(logo=logo_name))
+    named = folder / "themes" / "northwind"  # replaces the shipped theme the example sponsor names
+    named.mkdir(parents=True)
+    (named / logo_name).write_bytes(logo)
+    (named / "theme.yaml").write_text(THEME.format(logo=logo_name))
     context = check_content(ROOT / "content").contexts[PAIRING]
     document, files = Pipeline.load(folder).make_document(context, "quality-agreement", ["docx"])
     return files["docx"], document.warnings

@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
 
 from builder.cli import main
 from builder.content.model import BLOCK_KINDS, INCLUDE_GROUPS, Kind
@@ -227,8 +226,8 @@ def test_pdf_and_word_shade_raci_cells_with_the_same_theme_colours(tmp_path: Pat
     from builder.compose.check import check_content
     from builder.engine.pipeline import Pipeline
 
-    theme = tmp_path / "tpl" / "theme.yaml"
-    theme.parent.mkdir()
+    theme = tmp_path / "tpl" / "themes" / "northwind" / "theme.yaml"  # the example sponsor's theme
+    theme.parent.mkdir(parents=True)
     theme.write_text('colours:\n  raci:\n    A: {fill: "#123456", text: "#FEDCBA"}\n')
     context = check_content(ROOT / "content").contexts["northwind-meridian-phase3-oncology"]
     files = Pipeline.load(tmp_path / "tpl").make(context, "operating-manual", ["html", "docx"])

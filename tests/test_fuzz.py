@@ -7,7 +7,6 @@ HYPOTHESIS_PROFILE=long runs many more, for manual runs.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -191,6 +191,9 @@ def test_redline_pdf_opens_with_a_summary_page_then_marks_the_changes(changed_re
     assert "Audit clauses for the 2027 contract" in summary
     body = " ".join(" ".join(p.extract_text().split()) for p in pages[1:])
     assert "is 95 94 percent" in body  # deleted then inserted, both shown
+    info = subprocess.run(["pdfinfo", str(changed_repo / "rl" / "acme-cro" / "quality-agreement.redline.pdf")],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Tagged:          yes" in info  # laid out by the PDF writer: tagged like every built PDF
     # the HTML the PDF is laid out from: colour plus underline / strike-through
     from builder.compose.check import check_content
     from builder.review.analysis import analyse

@@ -10,6 +10,7 @@ import click
 
 from builder.cli.options import content_option, templates_option
 from builder.writers import format_names
+from builder.writers.pdf_variants import DEFAULT_VARIANT, variant_names
 
 
 class FormatChoice(click.Choice):
@@ -56,9 +57,12 @@ def _shard(ctx: click.Context, param: click.Parameter, value: str | None):
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems and the summary.")
 @click.option("--shard", "shard", metavar="K/N", callback=_shard,
               help="Build share K of N of the pairings, balanced by predicted cost (join with playbook merge).")
+@click.option("--pdf-variant", "pdf_variant", type=click.Choice(variant_names()), default=DEFAULT_VARIANT,
+              show_default=True, help="PDF flavour, always tagged (PDF/UA-1): pdf/a-* are PDF/A for filing in an eTMF; "
+              "pdf/a-3u embeds the output's build manifest entry.")
 def build(content_dir: Path, out_dir: Path, pairings: tuple[str, ...], documents: tuple[str, ...],
           formats: tuple[str, ...], templates_dir: Path | None, jobs: int | None, force: bool, clean: bool,
-          quiet: bool, shard) -> None:
+          quiet: bool, shard, pdf_variant: str) -> None:
     """Build each pairing's documents into OUT/<pairing>/<document>.<ext>.
 
     Only outputs whose inputs changed are rebuilt (see OUT/manifest.json); --force rebuilds all.
@@ -73,6 +77,7 @@ def build(content_dir: Path, out_dir: Path, pairings: tuple[str, ...], documents
         content=content_dir, out=out_dir, pairings=pairings, documents=documents,
         formats=tuple(dict.fromkeys(formats)), templates=templates_dir,
         jobs=jobs or os.cpu_count() or 1, force=force, clean=clean, shard=shard,
+        pdf_variant=None if pdf_variant == DEFAULT_VARIANT else pdf_variant,  # the default is not recorded
     )
     try:
         with BuildReporter(quiet=quiet) as reporter:

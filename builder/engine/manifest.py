@@ -11,6 +11,7 @@ from pathlib import Path
 
 from builder import __version__
 from builder.render.templates import template_dirs
+from builder.render.theme import THEME_FILE, theme_assets
 from builder.writers import FORMATS
 
 MANIFEST_NAME = "manifest.json"
@@ -54,8 +55,10 @@ def _template_files(name: str, user_dir: Path | None) -> list[tuple[str, Path]]:
 
 def template_inputs(document_id: str, output_format: str, user_dir: Path | None,
                     extra: tuple[str, ...] = ()) -> list[Input]:
-    """The template files one document in one format is rendered from (``extra``: more of them)."""
-    names = (document_id, "partials", *FORMATS[output_format].assets, *extra)
+    """The template files one document in one format is rendered from (``extra``: more of them),
+    with the files the theme names (its logo) when the format uses the theme."""
+    assets = FORMATS[output_format].assets
+    names = (document_id, "partials", *assets, *(theme_assets(user_dir) if THEME_FILE in assets else ()), *extra)
     return [Input(label, sha256_file(path)) for name in names for label, path in _template_files(name, user_dir)]
 
 

@@ -7,16 +7,18 @@ context -> ``assemble`` (template -> Markdown -> tree) -> ``draw`` figures -> ``
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.compose.context import Context
-from builder.diagnostics import Diagnostic, DiagnosticError, Location
+from builder.diagnostics import Diagnostic, DiagnosticError, Location, suggest
 from builder.render.assemble import assemble_document
 from builder.render.documents import DocumentRegistry, DocumentType, load_documents
 from builder.render.figures import draw_figures
 from builder.render.templates import TemplateRenderer, template_dirs
-from builder.render.theme import load_theme
+from builder.render.text_checks import text_warnings
+from builder.render.theme import load_theme, theme_names
 from builder.tree import Document, Theme
 from builder.writers import FORMATS, Assets, image_kinds
 
@@ -27,8 +29,9 @@ class Pipeline:
 
     renderer: TemplateRenderer
     documents: DocumentRegistry
-    theme: Theme
+    theme: Theme  # the default theme; a sponsor may name its own (organization 'theme')
     assets: Assets
+    themes: dict[str, Theme] = field(default_factory=dict)  # named themes, read when first used
 
     @classmethod
     def load(cls, templates: Path | None = None, options: dict[str, str] | None = None) -> "Pipeline":
@@ -58,9 +61,34 @@ class Pipeline:
                                               f"no document '{document_id}' is declared in the templates")])
         return found
 
+    def theme_for(self, context: Context) -> Theme:
+        """The sponsor's theme (its ``theme``), or the default one; the cover address falls back to
+        the sponsor's address. An unknown or broken theme is a located error."""
+        name = context.sponsor.theme
+        theme = self.theme
+        if name:
+            if name not in self.themes:
+                known = theme_names(self.renderer.user_dir)
+                if name not in known:
+                    locator = context.locators.get(("organization", context.sponsor.id))
+                    where = locator.locate(("theme",)) if locator else Location(context.sponsor.id)
+                    raise DiagnosticError([Diagnostic(where, "error", "unknown-theme",
+                                                      f"no theme '{name}' in the templates{suggest(name, known)}: "
+                                                      "a theme is a folder templates/themes/<name>/ holding a "
+                                                      f"theme.yaml (themes: {', '.join(known) or 'none yet'})")])
+                self.themes[name] = load_theme(self.renderer.user_dir, name)
+            theme = self.themes[name]
+        if not theme.address and context.sponsor.address:
+            theme = dataclasses.replace(theme, address=f"{context.sponsor.legal_name}, {context.sponsor.address}")
+        return theme
+
     def assemble(self, context: Context, document_id: str) -> Document:
-        """Render one document's template and parse it into its numbered tree."""
-        return assemble_document(context, self.document_type(document_id), self.renderer, self.theme)
+        """Render one document's template and parse it into its numbered tree (with warnings about
+        text the PDF cannot print well)."""
+        document = assemble_document(context, self.document_type(document_id), self.renderer,
+                                     self.theme_for(context))
+        document.warnings += text_warnings(document, context, self.renderer)
+        return document
 
     def draw(self, document: Document, context: Context, formats: tuple[str, ...] | list[str]) -> None:
         """Draw the document's figures in the image kinds the formats need."""

@@ -190,7 +190,7 @@ def _known_texts(document: Document) -> set[str]:
 
     meta = document.meta
     texts = {element_plain(element) for element in document.tree.root.iter()}
-    texts |= {meta.title, meta.pairing_title, meta.kicker, meta.confidentiality, "Contents",
+    texts |= {meta.title, meta.pairing_title, meta.kicker, meta.confidentiality, document.theme.address, "Contents",
               f"Sponsor: {meta.sponsor} Provider: {meta.provider}"}
     texts |= {value for row in meta.cover_rows for value in row}
     texts |= {f"{entry.number} {entry.text}".strip() for entry in document.tree.toc}

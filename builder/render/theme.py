@@ -7,6 +7,7 @@ folder first. Every mistake is a located error.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Annotated
@@ -52,17 +53,46 @@ class ThemeFile(Model):
     address: Text | None = None
 
 
-def find_theme(user_dir: Path | None) -> Path | None:
+THEMES_FOLDER = "themes"
+
+
+def theme_name(name: str | None) -> str:
+    """The template name of a theme: ``theme.yaml`` (the default) or ``themes/<name>/theme.yaml``."""
+    return f"{THEMES_FOLDER}/{name}/{THEME_FILE}" if name else THEME_FILE
+
+
+def find_theme(user_dir: Path | None, name: str | None = None) -> Path | None:
     """The theme.yaml in use: the user's, else the shipped one (None if neither exists)."""
     for folder in template_dirs(user_dir):
-        if (folder / THEME_FILE).is_file():
-            return folder / THEME_FILE
+        if (folder / theme_name(name)).is_file():
+            return folder / theme_name(name)
     return None
 
 
-def load_theme(user_dir: Path | None = None) -> Theme:
-    """The theme of a build; a broken theme is a located error (DiagnosticError)."""
+def theme_names(user_dir: Path | None) -> list[str]:
+    """The named themes the template folders hold (``themes/<name>/theme.yaml``)."""
+    found = set()
+    for folder in template_dirs(user_dir):
+        if (folder / THEMES_FOLDER).is_dir():
+            found.update(p.parent.name for p in (folder / THEMES_FOLDER).glob(f"*/{THEME_FILE}"))
+    return sorted(found)
+
+
+def theme_assets(user_dir: Path | None) -> tuple[str, ...]:
+    """Files the default theme names beside itself (its logo), and the named themes' folder, as
+    template names: inputs of the outputs they style."""
     path = find_theme(user_dir)
+    blocks = load_file(path, Diagnostics()) if path else []
+    logo = blocks[0].data.get("logo") if blocks and isinstance(blocks[0].data, dict) else None
+    named = (THEMES_FOLDER,) if theme_names(user_dir) else ()
+    if not isinstance(logo, str) or Path(logo).is_absolute() or ".." in Path(logo).parts:
+        return named
+    return (logo, *named)
+
+
+def load_theme(user_dir: Path | None = None, name: str | None = None) -> Theme:
+    """The default theme of a build, or a named one (a sponsor's); a broken theme is a located error."""
+    path = find_theme(user_dir, name)
     if path is None:
         return Theme()
     diagnostics = Diagnostics()
@@ -120,7 +150,13 @@ def _logo(name: str, theme_path: Path, folders: list[Path], source, diagnostics:
     if suffix == ".svg" and b"<svg" not in data[:4096]:
         diagnostics.error(source.locate(("logo",)), "theme", f"logo '{name}' is not an SVG image")
         return None
-    return Logo(Path(name).name, LOGO_TYPES[suffix], data)
+    return Logo(Path(name).name, LOGO_TYPES[suffix], data, description=_svg_title(data) if suffix == ".svg" else "")
+
+
+def _svg_title(data: bytes) -> str:
+    """The text of an SVG's first <title> (what the logo shows, for its alternative text)."""
+    found = re.search(rb"<title[^>]*>(.*?)</title>", data, flags=re.S)
+    return " ".join(html.unescape(found.group(1).decode("utf-8", "replace")).split()) if found else ""
 
 
 def _fonts(fonts: ThemeFonts, folders: list[Path], source, diagnostics: Diagnostics) -> tuple[FontFace, ...]:

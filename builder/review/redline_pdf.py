@@ -15,6 +15,7 @@ from builder.review.field_diff import ARROW, FieldChange
 from builder.review.field_text import FieldStyle, field_text
 from builder.review.merge import changed_places, classes, has_marks, mark_of
 from builder.review.redline import Redline
+from builder.tree.tokens import wrapped_long_tokens
 from builder.writers.assets import Assets
 from builder.writers.html import page_html, sanitized_html
 from builder.writers.pdf import layout_pdf
@@ -30,7 +31,7 @@ def redline_body_html(redline: Redline) -> str:
     for element in root.iter():
         if element.tag in CHANGE_BAR_TAGS and has_marks(element) and _own_marks(element):
             element.set("class", " ".join([*classes(element), "rl-bar"]))
-    return sanitized_html(root, extra_tags={"ins", "del"})
+    return sanitized_html(wrapped_long_tokens(root), extra_tags={"ins", "del"})
 
 
 def _own_marks(element: etree.Element) -> bool:

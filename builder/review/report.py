@@ -167,7 +167,7 @@ def _snapshot_markdown(report: DiffReport) -> list[str]:
         shown = diff_lines[:MARKDOWN_SNAPSHOT_LINES]
         body = "\n".join(shown)
         if len(body) > budget:
-            lines += ["", f"_Review snapshot diffs left out: too long for a comment; run `playbook diff` locally._"]
+            lines += ["", "_Review snapshot diffs left out: too long for a comment; run `playbook diff` locally._"]
             break
         budget -= len(body)
         fence = "`" * max(3, max((len(r) for r in re.findall(r"`+", body)), default=0) + 1)

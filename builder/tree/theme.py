@@ -43,6 +43,7 @@ class Logo:
     media_type: str  # image/png | image/svg+xml
     data: bytes = field(repr=False)
     png: bytes = field(default=b"", repr=False)  # a PNG rendering, for writers that need one
+    description: str = ""  # alternative text (an SVG's <title>); writers fall back to "<sponsor> logo"
 
 
 @dataclass(frozen=True)

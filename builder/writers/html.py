@@ -7,15 +7,20 @@ summary through ``page_html``'s arguments, never by editing the page.
 from __future__ import annotations
 
 import base64
+import re
 import xml.etree.ElementTree as etree
+from html import escape, unescape
 
 import nh3
 from markdown.serializers import to_html_string
 from markupsafe import Markup
 
 from builder.tree import Document, Figure
-from builder.tree.theme import Theme, raci_class
+from builder.tree.theme import Logo
+from builder.tree.tokens import wrapped_long_tokens
 from builder.writers.assets import Assets
+from builder.writers.theme_css import theme_css
+from builder.writers.watermark import watermark_css
 
 ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "p", "span", "strong", "em", "b", "i", "code", "pre", "br", "hr",
@@ -41,20 +46,28 @@ def sanitized_html(root: etree.Element, extra_tags: set[str] = frozenset()) -> s
 
 
 def inline_figures(html: str, figures: dict[str, Figure]) -> str:
-    """Replace ``figure:name`` sources with SVG data URLs."""
+    """Replace ``figure:name`` images with SVG data URLs whose alt text describes the figure in words
+    (the caption stays the figure's title)."""
     for name, figure in figures.items():
         data = base64.b64encode(figure.svg).decode("ascii")
-        html = html.replace(f'src="figure:{name}"', f'src="data:image/svg+xml;base64,{data}"')
+        image = re.compile(rf'<img\b[^>]*\bsrc="figure:{re.escape(name)}"[^>]*>')
+        alt = figure.description or _alt_of(image, html)
+        html = image.sub(lambda _: f'<img src="data:image/svg+xml;base64,{data}" alt="{escape(alt, quote=True)}">',
+                         html)
     return html
 
 
-def theme_css(theme: Theme) -> str:
-    """The theme as CSS custom properties, which print.css reads (``var(--primary)``)."""
-    rules = [f"--primary: {theme.primary};", f"--accent: {theme.accent};", f"--text: {theme.text};",
-             f"--body-font: '{theme.body_font}';", f"--heading-font: '{theme.heading_font}';"]
-    rules += [f"--{raci_class(code)}-fill: {swatch.fill}; --{raci_class(code)}-text: {swatch.text};"
-              for code, swatch in theme.raci]
-    return ":root { " + " ".join(rules) + " }"
+def _alt_of(image: re.Pattern, html: str) -> str:
+    found = image.search(html)
+    alt = re.search(r'\balt="([^"]*)"', found.group()) if found else None
+    return unescape(alt.group(1)) if alt else ""
+
+
+def data_url(logo: Logo | None) -> str:
+    """The logo as a data: URL for the cover ("" without a logo)."""
+    if logo is None:
+        return ""
+    return f"data:{logo.media_type};base64," + base64.b64encode(logo.data).decode("ascii")
 
 
 def page_html(document: Document, assets: Assets, *, body: str | None = None,
@@ -65,10 +78,14 @@ def page_html(document: Document, assets: Assets, *, body: str | None = None,
         return str(document.memo["html"])
     meta = document.meta
     toc = [entry for entry in document.tree.toc if entry.level <= meta.toc_depth]
-    content = inline_figures(body if body is not None else sanitized_html(document.tree.root), document.figures)
+    own_body = sanitized_html(wrapped_long_tokens(document.tree.root)) if body is None else body
+    content = inline_figures(own_body, document.figures)
     page = assets.render_page(
         "html/page.html", meta=meta, cover_rows=cover_rows if cover_rows is not None else meta.cover_rows,
         toc=toc, body=Markup(content), theme=document.theme, theme_css=Markup(theme_css(document.theme)),
+        logo_url=data_url(document.theme.logo),
+        logo_alt=(document.theme.logo.description if document.theme.logo else "") or f"{meta.sponsor} logo",
+        watermark_css=Markup(watermark_css(meta.watermark, document.theme, meta.page_size)),
         stylesheets=stylesheets, prelude=Markup(prelude),
     )
     if body is None and not stylesheets and not prelude:

@@ -1,5 +1,6 @@
 """PDF writer: lay out the HTML page with WeasyPrint and the print stylesheet.
 
+Every PDF is tagged (PDF/UA-1); ``--pdf-variant`` makes it PDF/A as well (see pdf_variants).
 Only the template folders' own files and data: URLs may be fetched; nothing reaches the
 network or other files, and a refused URL is a located error in the stylesheet or page that
 asked for it. The redline writer lays out its page through ``layout_pdf`` too.
@@ -9,19 +10,25 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
-import logging
 import os
+import re
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 from urllib.parse import unquote, urlparse
 
 from builder.diagnostics import Diagnostic, DiagnosticError, Location, display_path, find_in_file
 from builder.tree import Document
 from builder.writers.assets import Assets
 from builder.writers.html import page_html
+from builder.writers.pdf_archive import declare_pdfua, manifest_attachment, manifest_entry_json
+from builder.writers.pdf_tags import finish_tags
+from builder.writers.pdf_variants import PdfVariant, pdf_variant
+from builder.writers.quiet import collected, quiet_loggers
 
-QUIET_LOGGERS = ("weasyprint", "fontTools")
+# What WeasyPrint reports when the page breaks PDF/UA: an image without alt text, no language.
+ACCESSIBILITY_ERRORS = ("alt description", '"lang" attribute')
 
 
 def write(document: Document, assets: Assets) -> bytes:
@@ -30,20 +37,45 @@ def write(document: Document, assets: Assets) -> bytes:
 
 
 def layout_pdf(html: str, document: Document, assets: Assets) -> bytes:
-    """Lay out a rendered page as a PDF, reproducibly (file identifier and font subsets fixed)."""
+    """Lay out a rendered page as a tagged PDF of the run's variant, reproducibly (file identifier,
+    dates and font subsets fixed)."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
+    variant = pdf_variant(assets.options.get("pdf-variant"))
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     effective = dt.datetime.combine(document.meta.effective_date, dt.time(), dt.timezone.utc)
     fetcher = _fetcher(assets)
     base = assets.folders[-1]  # the shipped templates: relative URLs resolve there, then are looked up
-    with _quiet_loggers(), _source_date_epoch(int(effective.timestamp())):
+    with quiet_loggers(), collected("weasyprint", ACCESSIBILITY_ERRORS) as said, \
+            _source_date_epoch(int(effective.timestamp())):
         try:
-            return HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher).write_pdf(
-                pdf_identifier=identifier, uncompressed_pdf=False)
+            pdf = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher).write_pdf(
+                pdf_identifier=identifier, uncompressed_pdf=False, **_variant_options(variant, document))
         except FatalURLFetchingError:
             raise DiagnosticError([_refusal(url, assets) for url in dict.fromkeys(fetcher.refused)]) from None
+    page = Location(assets.shown("html/page.html"))
+    document.warnings.extend(Diagnostic(page, "warning", "pdf-accessibility",
+                                        "the tagged PDF is incomplete: " + re.sub(r'"data:[^"]*"', '"data:..."', message))
+                             for message in said.messages)
+    return pdf
+
+
+def _variant_options(variant: PdfVariant, document: Document) -> dict[str, Any]:
+    """WeasyPrint's options for a variant: always tagged, PDF/A when archival, the manifest entry attached."""
+    options: dict[str, Any] = {"pdf_variant": variant.name, "pdf_tags": True,
+                               "finisher": functools.partial(_finish, variant)}
+    manifest = manifest_entry_json(document) if variant.attaches_manifest else None
+    if manifest is not None:
+        options["attachments"] = [manifest_attachment(document, manifest)]
+    return options
+
+
+def _finish(variant: PdfVariant, document: Any, pdf: Any) -> None:
+    """Complete what WeasyPrint leaves out: the tag tree, and PDF/UA declared beside PDF/A."""
+    finish_tags(document, pdf)
+    if variant.archival:
+        declare_pdfua(pdf)
 
 
 @contextlib.contextmanager
@@ -59,20 +91,6 @@ def _source_date_epoch(seconds: int) -> Iterator[None]:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
-
-
-@contextlib.contextmanager
-def _quiet_loggers() -> Iterator[None]:
-    """WeasyPrint and fontTools warn about CSS they ignore; keep them quiet during a layout only."""
-    loggers = [logging.getLogger(name) for name in QUIET_LOGGERS]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        for logger, level in zip(loggers, levels):
-            logger.setLevel(level)
 
 
 def _fetcher(assets: Assets):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from builder.content.model.common import (
-    Area, BlockBase, Markdown, Model, Party, RoleRef, Text,
+    Area, BlockBase, Markdown, Model, Party, RoleRef, Slug, Text,
 )
 
 OrganizationType = Literal[
@@ -37,6 +37,7 @@ class Organization(BlockBase):
     description: Markdown
     services: list[Text] = []
     policy: SponsorPolicy | None = None
+    theme: Slug | None = None  # a sponsor's look: templates/themes/<theme>/theme.yaml (logo, colours, fonts)
 
 
 class Role(BlockBase):
