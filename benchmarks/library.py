@@ -18,25 +18,34 @@ def copy_example(dest: Path) -> Path:
 
 
 def add_metric_copies(content: Path, pairing: str, copies: int) -> None:
-    """Clone the pairing's metrics ``copies`` times (new ids) and include them, to grow its manual."""
+    """Clone the pairing's metrics ``copies`` times (new ids, in ``content/benchmark-metrics/``) and
+    include them, to grow its manual. The metrics may come from its standard sets or its own list."""
     from ruamel.yaml import YAML
 
-    pairing_file = content / "pairings" / f"{pairing}.yaml"
-    text = pairing_file.read_text()
-    used = YAML(typ="safe").load(text)["include"]["metrics"]
-    metrics = [content / "metrics" / f"{metric_id}.yaml" for metric_id in used]
+    from builder.compose.check import check_content
+
+    context = check_content(content, [pairing]).contexts[pairing]
+    sources = [(metric.id, Path(context.sources[("metric", metric.id)])) for metric in context.metrics]
+    folder = content / "benchmark-metrics"
+    folder.mkdir()
+    yaml = YAML()
     new_ids = []
     for n in range(copies):
-        source = metrics[n % len(metrics)]
-        metric_id = f"{source.stem}-copy-{n}"
-        body = re.sub(r"^id: .*$", f"id: {metric_id}", source.read_text(), count=1, flags=re.M)
-        body = re.sub(r"^title: (.*)$", rf"title: \1 (site cohort {n})", body, count=1, flags=re.M)
-        (content / "metrics" / f"{metric_id}.yaml").write_text(body)
-        new_ids.append(metric_id)
-    text = re.sub(r"(\n  metrics:\n)", r"\1" + "".join(f"    - {i}\n" for i in new_ids), text, count=1)
-    if "    - " + new_ids[0] not in text:
-        raise SystemExit("could not add metrics to the pairing's include list")
-    pairing_file.write_text(text)
+        metric_id, source = sources[n % len(sources)]
+        blocks = list(yaml.load_all(source.read_text()))
+        blocks = [b for block in blocks for b in (block if isinstance(block, list) else [block])]
+        block = next(b for b in blocks if b.get("id") == metric_id)
+        block["id"] = f"{metric_id}-copy-{n}"
+        block["title"] = f"{block['title']} (site cohort {n})"
+        with (folder / f"{block['id']}.yaml").open("w") as out:
+            yaml.dump(block, out)
+        new_ids.append(block["id"])
+    pairing_file = Path(context.sources[("pairing", pairing)])
+    document = yaml.load(pairing_file.read_text())
+    document.setdefault("include", {}).setdefault("metrics", [])
+    document["include"]["metrics"] = [*document["include"]["metrics"], *new_ids]
+    with pairing_file.open("w") as out:
+        yaml.dump(document, out)
 
 
 def add_pairing_copies(content: Path, count: int) -> list[str]:

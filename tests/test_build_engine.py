@@ -252,3 +252,32 @@ def test_ctrl_c_stops_a_build_within_two_seconds_with_one_line(tmp_path: Path, j
     assert "Traceback" not in stdout + stderr
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]  # nothing half-written, no lock
     assert (out / "keep.txt").read_text() == "previous output\n"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_listed_term_no_document_shows_is_a_warning_once_all_documents_are_built(tmp_path: Path, runner,
+                                                                                jobs: int) -> None:
+    terms = MINIMAL_FILES["terms.yaml"] + \
+        "- {id: bicr, kind: term, title: Blinded independent central review, abbreviation: BICR,\n" \
+        "   definition: Review of images by readers who do not know the treatment.}\n"
+    pairing = MINIMAL_FILES["pairings/acme-cro.yaml"].replace("terms: [sae]", "terms: [sae, bicr]")
+    content = write_content(tmp_path / "content", {**MINIMAL_FILES, "terms.yaml": terms,
+                                                   "pairings/acme-cro.yaml": pairing})
+    build_md = ["build", "--content", str(content), "--format", "md", "--jobs", str(jobs)]
+    one = runner.invoke(main, [*build_md, "--out", str(tmp_path / "one"), "--document", "operating-manual"],
+                        env={"PLAYBOOK_SOFFICE": "none"})
+    assert one.exit_code == 0 and "warning: pairing" not in one.output, one.output  # the other document may use it
+    both = runner.invoke(main, [*build_md, "--out", str(tmp_path / "both")], env={"PLAYBOOK_SOFFICE": "none"})
+    assert both.exit_code == 0, both.output
+    line = next(line for line in (content / "pairings/acme-cro.yaml").read_text().splitlines() if "terms:" in line)
+    column = line.index("bicr") + 1
+    number = (content / "pairings/acme-cro.yaml").read_text().splitlines().index(line) + 1
+    warnings = [line for line in both.output.splitlines() if "term-unused" in line or "lists the term" in line]
+    assert warnings == [f"{content / 'pairings/acme-cro.yaml'}:{number}:{column}: warning: pairing 'acme-cro' lists "
+                        "the term 'Blinded independent central review' ('BICR'), but no glossary of its documents "
+                        "(operating-manual, quality-agreement) shows it, as none of them uses it: remove it from "
+                        "include.terms, or use it"]
+    glossaries = [(tmp_path / "both/acme-cro" / f"{name}.md").read_text() for name in ("operating-manual",
+                                                                                      "quality-agreement")]
+    assert all("Serious adverse event" in text and "Blinded independent central review" not in text
+               for text in glossaries)

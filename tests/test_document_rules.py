@@ -98,3 +98,21 @@ def test_undefined_abbreviations_and_unused_terms_are_warnings(project: Path, ru
     assert "warning: the Quality Agreement uses 'SUSAR' but does not define it" in result.output
     result = run(project, runner, "The Provider keeps records.")
     assert "warning: the Quality Agreement defines 'Serious adverse event' but never uses it" in result.output
+
+
+def test_staff_turnover_is_a_business_measure_not_a_quality_clause(project: Path, runner) -> None:
+    result = run(project, runner, "The Provider reports key staff turnover to the Sponsor every quarter.")
+    assert result.exit_code == 1
+    assert f"{project / 'content' / 'qa.yaml'}:8:26: error: the Quality Agreement of pairing 'acme-cro' says " \
+           "'key staff turnover'" in result.output, result.output
+
+
+def test_a_second_name_for_a_defined_term_is_an_error_but_its_own_name_is_not(project: Path, runner) -> None:
+    defined = 'The services are performed under the master agreement of the parties (the "Master Agreement").'
+    second = "\n  - The Master Services Agreement prevails where the two conflict."
+    result = run(project, runner, defined + second)
+    assert result.exit_code == 1
+    assert "error: 'Master Services Agreement' in the Quality Agreement is a second name for what the document " \
+           'defines as "Master Agreement": call it "Master Agreement" throughout' in result.output, result.output
+    result = run(project, runner, defined + second.replace("Agreement prevails", "Agreement ACM-MSA-01 prevails"))
+    assert result.exit_code == 0, result.output

@@ -280,3 +280,61 @@ def test_references_resolve_in_the_built_documents(tmp_path: Path) -> None:
     result = check(tmp_path, **{"pairings/acme-cro.yaml": rationale})
     markdown = Pipeline.load().assemble(result.contexts["acme-cro"], "operating-manual").markdown
     assert "Good CRO runs the study for Acme Bio." in markdown and "<<" not in markdown
+
+
+def test_a_step_counted_from_the_sites_awareness_in_prose_is_refused_at_its_words(tmp_path: Path) -> None:
+    metric = with_metric(**{"definition: SAEs reported within 24 hours.":
+                            "definition: SAEs the Provider forwards within 24 hours of site awareness."})
+    (error,) = lines(check(tmp_path, **{"metrics/sae.yaml": metric}))
+    assert error.startswith("sae.yaml:5:40: deadline-chain: 'within 24 hours of site awareness' counts a step "
+                            "from the site's awareness"), error
+    assert "pairing 'acme-cro'" in error and "'within 24 hours of receipt'" in error
+    fixed = metric.replace("of site awareness", "of receipt of the site's report")
+    assert check(tmp_path, **{"metrics/sae.yaml": fixed}).ok
+
+
+def test_prose_that_gives_a_body_another_standing_frequency_is_a_warning(tmp_path: Path) -> None:
+    transition = MINIMAL_FILES["transition.yaml"].replace(
+        "activities: [Review every deliverable]", "activities: [Weekly joint operations committee, Review every deliverable]")
+    result = check(tmp_path, **{"transition.yaml": transition})
+    (warning,) = lines(result, "warning")
+    assert result.ok and warning.startswith("transition.yaml:13:18: frequency-mismatch: 'Weekly joint operations "
+                                            "committee' says the Joint Operations Committee meets weekly, but its "
+                                            "charter says monthly (")
+    temporary = transition.replace("Weekly joint operations committee", "Weekly joint operations committee until go-live")
+    assert not lines(check(tmp_path, **{"transition.yaml": temporary}), "warning")
+
+
+def test_an_activity_that_maintains_a_document_by_name_must_be_its_owners(tmp_path: Path) -> None:
+    raci = MINIMAL_FILES["raci.yaml"].replace("            raci: {sponsor-lead: A, cro-safety-lead: R}",
+                                              "            raci: {sponsor-lead: A, cro-safety-lead: R}\n"
+                                              "          - id: maintain-qa\n"
+                                              "            task: Maintain the Quality Agreement and review it yearly\n"
+                                              "            raci: {sponsor-qa: A/R, sponsor-lead: C}")
+    pairing = PAIRING.replace("roles: [sponsor-lead, cro-pm]", "roles: [sponsor-lead, sponsor-qa, cro-pm]")
+    (error,) = lines(check(tmp_path, documents=True, **{"raci.yaml": raci, "pairings/acme-cro.yaml": pairing}))
+    assert error.startswith("raci.yaml:14:11: document-owner: activity 'maintain-qa' makes 'sponsor-qa' accountable "
+                            "for maintaining the quality-agreement (its task names the Quality Agreement)"), error
+    assert "names 'sponsor-lead' its owner" in error
+
+
+@pytest.mark.parametrize(("services", "reported"), [("[Central laboratory testing]", True), ("[Monitoring]", False),
+                                                    ("[Medical monitoring]", True), ("[Site management]", False)])
+def test_site_monitoring_text_needs_site_monitoring_in_scope(tmp_path: Path, services: str, reported: bool) -> None:
+    standard = """
+        id: staffing
+        kind: standard
+        title: Staffing
+        applies-to: staff
+        area: monitoring
+        requirements:
+          - CRAs have two years of independent monitoring experience.
+        """
+    pairing = PAIRING.replace("services: [Monitoring]", f"services: {services}").replace(
+        "terms: [sae]", "terms: [sae]\n          standards: [staffing]")
+    found = lines(check(tmp_path, **{"staffing.yaml": standard, "pairings/acme-cro.yaml": pairing}))
+    assert bool(found) == reported, found
+    if reported:
+        (error,) = found
+        assert error.startswith("staffing.yaml:7:5: condition-not-met: standard 'staffing' mentions 'CRAs', but "
+                                "pairing 'acme-cro' has no site monitoring in its scope"), error

@@ -1,7 +1,8 @@
 """Conditions: what a pairing has, so that text written for some pairings is left out of the others.
 
 A block or a clause with ``requires: [qtl]`` is used only by pairings that measure a quality
-tolerance limit; ``therapeutic-area.oncology`` only by pairings with an oncology study, and so on.
+tolerance limit; ``therapeutic-area.oncology`` only by pairings with an oncology study; ``site-monitoring`` only by
+pairings whose services put the provider's monitors at the sites, and so on.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import re
 from typing import Iterable
 
 from builder.content.model import Metric, Pairing
+
+# A service of the scope that puts the provider's staff at the sites (CRAs), not medical monitoring.
+SITE_MONITORING_SERVICE = re.compile(r"(?<!medical )\bmonitoring\b|\bsite management\b", re.IGNORECASE)
 
 
 def area_slug(text: str) -> str:
@@ -29,6 +33,8 @@ def pairing_conditions(pairing: Pairing, metrics: Iterable[Metric]) -> set[str]:
         have.add("investigational-product")
     if pairing.subcontractors:
         have.add("subcontractors")
+    if any(SITE_MONITORING_SERVICE.search(service) for service in pairing.scope.services):
+        have.add("site-monitoring")
     return have
 
 

@@ -3,10 +3,12 @@ approves and signs each document, and meeting frequencies stated in one place.""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
 from builder.compose.context import Context
+from builder.compose.prose_rules import check_borrowed_clocks, check_prose_frequencies
 from builder.compose.text_rules import check_conditional_mentions, check_leaks
 from builder.compose.timeline_rules import check_deadline_chains
 from builder.content.library import Library
@@ -25,6 +27,7 @@ class DocumentNeeds:
 
     requires: tuple[str, ...] = ()  # include groups it needs filled
     signed: bool = False  # signed by both parties: own version and history, signatories among approvers
+    title: str = ""  # what its text calls it ("Quality Agreement"): an activity that maintains it names it
 
 
 def check_pairing_rules(context: Context, source: SourceBlock, library: Library, diagnostics: Diagnostics,
@@ -35,11 +38,13 @@ def check_pairing_rules(context: Context, source: SourceBlock, library: Library,
     _check_named_blocks(context, source, library, diagnostics)
     _check_transition_length(context, source, library, diagnostics)
     _check_control(context, source, documents or {}, diagnostics)
-    _check_document_owners(context, source, diagnostics)
+    _check_document_owners(context, source, documents or {}, diagnostics)
     _check_meeting_frequencies(context, diagnostics)
     check_leaks(context, library, diagnostics)
     check_conditional_mentions(context, diagnostics)
     check_deadline_chains(context, diagnostics)
+    check_borrowed_clocks(context, diagnostics)
+    check_prose_frequencies(context, diagnostics)
 
 
 def _pairing_at(context: Context, source: SourceBlock) -> str:
@@ -157,27 +162,45 @@ def _check_approver_list(context: Context, source: SourceBlock, approvers: list[
                           f"approvers of the {document_id} must include the {missing}: both parties approve it")
 
 
-def _check_document_owners(context: Context, source: SourceBlock, diagnostics: Diagnostics) -> None:
-    """The role accountable for maintaining a document (a RACI activity with ``document:``) is its owner."""
+def _check_document_owners(context: Context, source: SourceBlock, documents: Mapping[str, DocumentNeeds],
+                           diagnostics: Diagnostics) -> None:
+    """The role accountable for maintaining a document is its owner: a RACI activity with
+    ``document:``, or one whose task is to maintain, update or revise a document it names."""
     claimed: dict[str, tuple[str, str]] = {}
     for block in context.responsibilities:
         for index, activity in enumerate(block.activities):
-            if activity.document is None or activity.document not in context.pairing.documents:
+            document = activity.document or _maintained_document(activity.task, context, documents)
+            if document is None or document not in context.pairing.documents:
                 continue
+            said = "" if activity.document else f" (its task names the {documents[document].title})"
             accountable = [role for role, code in activity.raci.items() if code in ("A", "A/R")]
-            owner = context.pairing.control.for_document(activity.document).owner
+            owner = context.pairing.control.for_document(document).owner
             locator = context.locators.get((block.kind, block.id), source)
             at = locator.locate(("activities", index, "raci"))
             if accountable and accountable[0] != owner:
                 diagnostics.error(at, "document-owner",
                                   f"activity '{activity.id}' makes '{accountable[0]}' accountable for maintaining the "
-                                  f"{activity.document}, but pairing '{context.pairing.id}' names '{owner}' its owner "
+                                  f"{document}{said}, but pairing '{context.pairing.id}' names '{owner}' its owner "
                                   f"({source.locate(('control', 'owner'))}); one owner per document")
-            first = claimed.setdefault(activity.document, (block.id, activity.id))
+            first = claimed.setdefault(document, (block.id, activity.id))
             if first != (block.id, activity.id):
                 diagnostics.error(at, "document-owner",
-                                  f"activity '{activity.id}' also maintains the {activity.document} "
+                                  f"activity '{activity.id}' also maintains the {document}{said} "
                                   f"(so does '{first[1]}' of '{first[0]}'); one activity, one owner per document")
+
+
+MAINTAINS = re.compile(r"^\W*(maintain|update|revise|own|keep)\w*\b", re.IGNORECASE)
+
+
+def _maintained_document(task: str, context: Context, documents: Mapping[str, DocumentNeeds]) -> str | None:
+    """The document of the pairing that a task such as 'Maintain the Quality Agreement' keeps up."""
+    if not MAINTAINS.search(task):
+        return None
+    for document_id in context.pairing.documents:
+        title = documents[document_id].title if document_id in documents else ""
+        if title and re.search(rf"\b{re.escape(title)}\b", task, re.IGNORECASE):
+            return document_id
+    return None
 
 
 def _check_meeting_frequencies(context: Context, diagnostics: Diagnostics) -> None:
@@ -199,3 +222,25 @@ def _check_meeting_frequencies(context: Context, diagnostics: Diagnostics) -> No
             f"'{item.item}' says {body.title} meets {item.frequency}, but its charter says {body.frequency} "
             f"({body_locator.locate(('frequency',)) if body_locator else body.id}); state it once: remove "
             "'frequency' here, the charter's is used")
+
+
+def check_listed_terms_shown(context: Context, source: SourceBlock, shown: frozenset[str],
+                             diagnostics: Diagnostics) -> None:
+    """A term the pairing lists in include.terms that none of its documents shows (each document
+    lists only the terms its text uses) is dead weight: a warning at the entry. ``shown`` is every
+    term the pairing's documents show, so call this only when all of them were rendered. Documents
+    that show no term at all have no glossary (templates of a user's own): nothing to check."""
+    if not shown:
+        return
+    for index, term_id in enumerate(context.pairing.include.terms):
+        if term_id in shown:
+            continue
+        term = context.by_id("term").get(term_id)
+        if term is None:
+            continue  # left out by a condition: validate notes it
+        title = f"'{term.title}'" + (f" ('{term.abbreviation}')" if term.abbreviation else "")
+        diagnostics.warning(source.locate(("include", "terms", index)), "term-unused",
+                            f"pairing '{context.pairing.id}' lists the term {title}, but no glossary of its "
+                            f"documents ({', '.join(context.pairing.documents)}) shows it, as none of them uses it: "
+                            "remove it from include.terms, or use it")
+

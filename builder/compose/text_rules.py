@@ -1,6 +1,6 @@
 """Rules on the text a pairing's documents will show: no other company named (leaks), and no
 boilerplate about what the pairing does not have (QTL clauses without a QTL, oncology staffing
-for a non-oncology study). Other conditions (blinded, investigational-product...) are only
+for a non-oncology study, CRAs in a laboratory's manual). Other conditions (blinded, investigational-product...) are only
 applied where text declares them with ``requires``: their words also occur where they apply."""
 
 from __future__ import annotations
@@ -23,6 +23,13 @@ CONDITIONAL_TERMS = {
             "measures no quality tolerance limit (no QTL metric)"),
     "therapeutic-area.oncology": (re.compile(r"\b([Oo]ncology|[Tt]umou?rs?|RECIST)\b"),
                                   "has no oncology study"),
+    # requirements on the provider's monitors (a text whose subject is its CRAs), and tasks of site
+    # monitoring: a laboratory or a data provider has no CRAs and does not classify the sites'
+    # protocol deviations (other text may still mention the CRAs of the study)
+    "site-monitoring": (re.compile(r"^(?:(?:All|Each|Every|The provider's|<<provider>>'s)\s+)?"
+                                   r"(?:CRAs?|[Cc]linical research associates?)\b(?!\s+(?:and|or)\b)|"
+                                   r"\b[Cc]lassif(?:y|ies|ying|ication of)\b[^.;]{0,30}?\bprotocol deviations?\b"),
+                        "has no site monitoring in its scope (no service in scope.services monitors the sites)"),
 }
 
 
@@ -32,7 +39,7 @@ def organization_names(org: Organization) -> list[str]:
     return sorted({name.strip() for name in names if name and len(name.strip()) >= 3}, key=len, reverse=True)
 
 
-def _texts(context: Context, shared_only: bool = False) -> Iterator[tuple[BlockBase, Path_, str]]:
+def pairing_texts(context: Context, shared_only: bool = False) -> Iterator[tuple[BlockBase, Path_, str]]:
     blocks: list[BlockBase] = [] if shared_only else [context.pairing, context.provider, *context.other_providers]
     blocks += [block for group in context.blocks.values() for block in group]
     for block in blocks:
@@ -40,7 +47,7 @@ def _texts(context: Context, shared_only: bool = False) -> Iterator[tuple[BlockB
             yield block, path, text
 
 
-def _where(context: Context, block: BlockBase, path: Path_, needle: str) -> Location:
+def where_in(context: Context, block: BlockBase, path: Path_, needle: str) -> Location:
     locator = context.locators.get((block.kind, block.id))
     if locator is None:
         return Location(block.id)
@@ -59,7 +66,7 @@ def check_leaks(context: Context, library: Library, diagnostics: Diagnostics) ->
     patterns = [(org, re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in organization_names(org)) + r")(?![\w-])"))
                 for org in others if organization_names(org)]
     reported: set[tuple[str, str, Path_]] = set()
-    for block, path, text in _texts(context):
+    for block, path, text in pairing_texts(context):
         for org, pattern in patterns:
             match = pattern.search(text)
             if match is None or any(match.group(0) in name for name in allowed_names):
@@ -68,7 +75,7 @@ def check_leaks(context: Context, library: Library, diagnostics: Diagnostics) ->
                 continue
             reported.add((block.id, org.id, path))
             diagnostics.error(
-                _where(context, block, path, match.group(0)), "names-another-organization",
+                where_in(context, block, path, match.group(0)), "names-another-organization",
                 f"'{match.group(0)}' ({org.legal_name}) is not a party of pairing '{context.pairing.id}', whose "
                 f"documents would name it; write <<provider>> or <<sponsor>> in shared text, or declare it in the "
                 "pairing's other-providers if the pairing works with it")
@@ -79,11 +86,13 @@ def check_conditional_mentions(context: Context, diagnostics: Diagnostics) -> No
     for condition, (pattern, lack) in CONDITIONAL_TERMS.items():
         if condition in context.conditions:
             continue
-        for block, path, text in _texts(context, shared_only=True):
+        for block, path, text in pairing_texts(context, shared_only=True):
+            if block.kind == "term":  # a glossary entry is shown only where a document uses the term
+                continue
             match = pattern.search(text)
             if match is None:
                 continue
             diagnostics.error(
-                _where(context, block, path, match.group(0)), "condition-not-met",
+                where_in(context, block, path, match.group(0)), "condition-not-met",
                 f"{block.kind} '{block.id}' mentions '{match.group(0)}', but pairing '{context.pairing.id}' {lack}: "
                 f"give the text (or the block) 'requires: [{condition}]', or leave it out of this pairing")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from builder.compose.check import CheckResult, check_content
+from builder.compose.pairing_rules import check_listed_terms_shown
 from builder.diagnostics import DiagnosticError, Diagnostics, Location, display_path, suggest
 from builder.engine.events import Event
 from builder.engine.jobs import Job, Workshop, execute
@@ -137,7 +138,9 @@ def build(options: BuildOptions, on_event: Callable[[Event], None] = lambda even
         staged: list[Staged] = []
         try:
             workshop = Workshop(checked.contexts, pipeline, options.recorded())
-            staged = _render(jobs, options, workshop, result, on_event)
+            shown: dict[tuple[str, str], frozenset[str]] = {}
+            staged = _render(jobs, options, workshop, result, on_event, shown)
+            _check_terms_shown(checked, shown, result)
             if result.ok:  # all or nothing: a failed build leaves every previous output as it was
                 entries += _commit(staged, result)
                 staged = []
@@ -169,11 +172,14 @@ def select(wanted: tuple[str, ...], available: list[str], what: str, content: Pa
 
 
 def _render(jobs: list[Job], options: BuildOptions, workshop: Workshop, result: BuildResult,
-            on_event: Callable[[Event], None]) -> list[Staged]:
-    """Render every job and stage each output durably as it arrives."""
+            on_event: Callable[[Event], None], shown: dict[tuple[str, str], frozenset[str]]) -> list[Staged]:
+    """Render every job and stage each output durably as it arrives; record in ``shown`` the
+    glossary terms each rendered document shows."""
     staged = []
-    for job, files, problems, seconds in execute(jobs, workshop, options.jobs):
+    for job, files, problems, seconds, terms in execute(jobs, workshop, options.jobs):
         result.diagnostics.extend(problems)
+        if files:
+            shown[(job.pairing, job.document)] = terms
         for output_format in job.formats:
             path = options.out / job.entries[output_format]["path"]
             data = files.get(output_format)
@@ -186,6 +192,17 @@ def _render(jobs: list[Job], options: BuildOptions, workshop: Workshop, result: 
             staged.append(Staged(path, temporary, entry))
             on_event(Event("rendered", path, seconds / len(job.formats)))
     return staged
+
+
+def _check_terms_shown(checked: CheckResult, shown: dict[tuple[str, str], frozenset[str]],
+                       result: BuildResult) -> None:
+    """Terms a pairing lists that none of its documents shows, for each pairing whose documents
+    were all rendered in this run."""
+    for pairing_id, context in checked.contexts.items():
+        if all((pairing_id, document) in shown for document in context.pairing.documents):
+            terms = frozenset().union(*(shown[(pairing_id, document)] for document in context.pairing.documents))
+            check_listed_terms_shown(context, checked.library.get("pairing", pairing_id).source, terms,
+                                     result.diagnostics)
 
 
 def _commit(staged: list[Staged], result: BuildResult) -> list[dict]:

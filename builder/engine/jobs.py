@@ -32,7 +32,7 @@ class Job:
     cost: float = 1.0  # predicted relative cost, for ordering and sharding
 
 
-JobResult = tuple[dict[str, bytes], list[Diagnostic], float]
+JobResult = tuple[dict[str, bytes], list[Diagnostic], float, frozenset[str]]  # files, problems, seconds, terms shown
 
 
 @dataclass
@@ -49,10 +49,10 @@ class Workshop:
         try:
             made, files = self.pipeline.make_document(self.contexts[pairing], document, formats, provenance)
         except DiagnosticError as exc:
-            return {}, exc.diagnostics, time.perf_counter() - start
+            return {}, exc.diagnostics, time.perf_counter() - start, frozenset()
         finally:
             gc.collect()  # layout leaves large reference cycles; free them before the next document
-        return files, made.warnings, time.perf_counter() - start
+        return files, made.warnings, time.perf_counter() - start, made.terms_shown
 
 
 _workshop_of_this_worker: Workshop | None = None  # set in pool workers only, by the initializer
@@ -69,9 +69,8 @@ def _run_in_worker(pairing: str, document: str, formats: list[str], provenance: 
     return _workshop_of_this_worker.run(pairing, document, formats, provenance)
 
 
-def execute(jobs: list[Job], workshop: Workshop, processes: int) -> Iterator[tuple[Job, dict[str, bytes],
-                                                                                 list[Diagnostic], float]]:
-    """Yield (job, files, diagnostics, seconds) as jobs finish, in a pool when processes > 1."""
+def execute(jobs: list[Job], workshop: Workshop, processes: int) -> Iterator[tuple[Job, *JobResult]]:
+    """Yield (job, files, diagnostics, seconds, terms shown) as jobs finish, in a pool when processes > 1."""
     if processes <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
             yield (job, *workshop.run(job.pairing, job.document, job.formats, job.entries))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from builder.compose.context import Context
 from builder.diagnostics import Diagnostic, DiagnosticError, suggest
-from builder.render.document_rules import Checked, document_rules
+from builder.render.document_rules import Checked, document_rules, terms_shown
 from builder.render.documents import DocumentType
 from builder.render.figures import FIGURES, available_figures
 from builder.render.source_search import locate_text
@@ -95,7 +95,8 @@ def assemble_document(context: Context, document: DocumentType, renderer: Templa
     if errors:
         raise DiagnosticError(errors)
     return Document(meta=meta, markdown=markdown_text, tree=tree, theme=theme or Theme(),
-                    sources=dict(context.sources), warnings=[p for p in problems if p.level != "error"])
+                    sources=dict(context.sources), warnings=[p for p in problems if p.level != "error"],
+                    terms_shown=terms_shown(tree))
 
 
 def _allowed_url(url: str, what: str) -> bool:

@@ -4,7 +4,7 @@
   pricing, invoices, fees, bonus or penalty, budgets, payment, liability, unless the sentence
   refers the matter to the master agreement.
 - Defined terms: a term the document defines in quotes ("the Sponsor") is written the same way
-  everywhere; a glossary term the document defines but never uses is reported; so is an
+  everywhere, and by no second name ("Master services agreement" for the "Master Agreement"); a glossary term the document defines but never uses is reported; so is an
   abbreviation it uses but never defines (a warning: some need no definition).
 """
 
@@ -23,7 +23,8 @@ from builder.render.templates import TemplateRenderer
 from builder.tree import DocumentTree, element_text
 
 COMMERCIAL = re.compile(r"\b(invoic\w*|fees?|pric(?:e|es|ing)|bonus(?:es)?|penalt(?:y|ies)|budgets?|payments?|"
-                        r"service credits?|liabilit(?:y|ies)|contract value|risk[- ]share)\b", re.IGNORECASE)
+                        r"service credits?|liabilit(?:y|ies)|contract value|risk[- ]share|"
+                        r"(?:key[- ])?staff turnover|turnover of (?:key )?staff)\b", re.IGNORECASE)
 REFERRAL = re.compile(r"\b(master (?:services )?agreement|commercial agreement)\b", re.IGNORECASE)
 QUOTED_DEFINITION = re.compile(r"\((?:the )?[\"“]([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)[\"”]\)")
 ABBREVIATION = re.compile(r"\b([A-Z]{3,6})s?\b")
@@ -95,8 +96,9 @@ def check_commercial_terms(checked: Checked) -> list[Diagnostic]:
             problems.append(Diagnostic(
                 _locate(checked, element, match.group(0)), "error", "commercial-term",
                 f"the {checked.title} of pairing '{checked.context.pairing.id}' says '{match.group(0)}' "
-                f"(\"{sentence[:90]}\"): pricing, invoices, bonus and penalty, budgets and liability belong in the "
-                "master agreement or the Operating Manual; FDA's quality-agreement guidance keeps them out"))
+                f"(\"{sentence[:90]}\"): pricing, invoices, bonus and penalty, budgets, staffing turnover and "
+                "liability belong in the master agreement or the Operating Manual; FDA's quality-agreement "
+                "guidance keeps them out"))
     return problems
 
 
@@ -120,12 +122,13 @@ def check_defined_terms(checked: Checked) -> list[Diagnostic]:
                 f"'{match.group(1)}' in the {checked.title}: the document defines \"{term}\"; write it the same way "
                 "everywhere (a defined term in another spelling reads as a different thing)"))
             break
+    problems += _second_names(checked, blocks, defined)
     glossary = [term for term in checked.context.terms]
     defining = {id(element) for element, _ in blocks if _defines_term(checked, element)}
     used_text = " ".join(text for element, text in blocks if id(element) not in defining)
     entries: dict[str, etree.Element] = {}  # term id -> the text that defines it (its own entry)
     for element, _ in blocks:
-        for term_id in _term_origins(checked, element):
+        for term_id in _terms_of(checked.tree, element):
             entries.setdefault(term_id, element)
     for term in glossary:
         element = entries.get(term.id)
@@ -157,18 +160,51 @@ def check_defined_terms(checked: Checked) -> list[Diagnostic]:
     return problems
 
 
+def _second_names(checked: Checked, blocks: list[tuple[etree.Element, str]], defined: list[str]) -> list[Diagnostic]:
+    """A defined term of several words written with words added ("Master services agreement" where
+    the document defines "Master Agreement"): a second name for the same thing. A name followed by
+    its identifier, its parties or its date ("Master Services Agreement NWT-MSA-2025-014", "... between
+    A and B") is the thing's own title."""
+    problems = []
+    for term in defined:
+        words = term.split()
+        if len(words) < 2:
+            continue
+        variant = re.compile(rf"(?<![\w\"“])({re.escape(words[0])}(?:\s+[\w-]+){{1,2}}?\s+{re.escape(words[-1])})"
+                             rf"(?![\w\"”])(?!\s+(?:\S*\d|between\b|dated\b))", re.IGNORECASE)
+        for element, text in blocks:
+            if re.search(r"[\"“]" + re.escape(term) + r"[\"”]", text):
+                continue
+            match = next((m for m in variant.finditer(text)
+                          if len(m.group(1).split()) > len(words) and " ".join(m.group(1).split()).lower() != term.lower()),
+                         None)
+            if match is None:
+                continue
+            problems.append(Diagnostic(
+                _locate(checked, element, match.group(1)), "error", "term-spelling",
+                f"'{match.group(1)}' in the {checked.title} is a second name for what the document defines as "
+                f"\"{term}\": call it \"{term}\" throughout (two names read as two things)"))
+            break
+    return problems
+
+
 def _defines_term(checked: Checked, element: etree.Element) -> bool:
-    return bool(_term_origins(checked, element))
+    return bool(_terms_of(checked.tree, element))
 
 
-def _term_origins(checked: Checked, element: etree.Element) -> list[str]:
+def _terms_of(tree: DocumentTree, element: etree.Element) -> list[str]:
     """The ids of the terms whose fields this text shows (a glossary entry, a definition clause)."""
     found = []
     for label in (element.get("data-source") or "").split():
-        origin = checked.tree.origins.get(label.split(":")[0])
+        origin = tree.origins.get(label.split(":")[0])
         if origin is not None and origin.kind == "term" and origin.id not in found:
             found.append(origin.id)
     return found
+
+
+def terms_shown(tree: DocumentTree) -> frozenset[str]:
+    """The ids of the glossary terms a document shows (an entry, a definition clause)."""
+    return frozenset(term_id for element in tree.root.iter() for term_id in _terms_of(tree, element))
 
 
 def _starts_sentence(text: str, match: re.Match) -> bool:

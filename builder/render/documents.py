@@ -87,7 +87,8 @@ class DocumentRegistry:
 
     def requirements(self) -> dict[str, DocumentNeeds]:
         """Document id -> what it needs of a pairing that lists it (for the content check)."""
-        return {document.id: DocumentNeeds(document.requires, document.signed) for document in self.types}
+        return {document.id: DocumentNeeds(document.requires, document.signed, document.title)
+                for document in self.types}
 
     def get(self, document_id: str) -> DocumentType | None:
         return next((document for document in self.types if document.id == document_id), None)

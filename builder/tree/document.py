@@ -68,3 +68,4 @@ class Document:
     warnings: list[Diagnostic] = field(default_factory=list)  # found while assembling; the build reports them
     provenance: dict[str, object] = field(default_factory=dict)  # what the outputs are made from (the manifest entry)
     memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)  # writers' shared work
+    terms_shown: frozenset[str] = frozenset()  # ids of the glossary terms whose entries it shows
