@@ -185,7 +185,10 @@ def test_every_metric_appears_with_its_thresholds(pairing) -> None:
         if len(reporters) > 1:
             assert row[5] == reported_by
         else:
-            assert f"The {reported_by} reports every metric." in agreement
+            # the reporting party is stated in a numbered clause, not in a loose paragraph
+            clause = docs["quality-agreement"].tree.targets["clause-metrics-list"].title
+            assert f"The {reported_by} shall measure and report every metric" in clause
+            assert f"The {reported_by} reports every metric." not in agreement
         assert f"{{#clause-metric-{metric.id}}} **{metric.title}.**" in agreement  # defined in the agreement
 
 
@@ -337,7 +340,10 @@ def test_quality_agreement_defines_only_the_terms_it_uses_and_names_roles_in_ful
     own = context.pairing.control.for_document("quality-agreement")
     history = _table_rows(agreement, "tbl-qa-revision-history")
     assert [row[0] for row in history] == [revision.version for revision in own.history]
-    assert own.version != context.pairing.control.version and f"version {own.version}," in agreement
+    assert own.version != context.pairing.control.version and f"This is version {own.version} (" in agreement
+    # the version is document control, never part of an operative clause
+    effective = docs["quality-agreement"].tree.targets["clause-effective"].title
+    assert "takes effect on" in effective and own.version not in effective
     assert [row[0] for row in _table_rows(manual, "tbl-revision-history")] == [
         revision.version for revision in context.pairing.control.history]
 

@@ -103,11 +103,12 @@ class WordFile:
         node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
     def template_clause(self) -> etree._Element:
-        """A clause the template writes whole (no source mark)."""
+        """A clause the template writes whole (no source mark), short enough for the import's listing
+        to quote it whole (it quotes the first 160 characters), so that an edit at its end shows."""
         for paragraph in self.paragraphs():
             style = paragraph.find(f"{Q}pPr/{Q}pStyle")
             marked = any((b.get(f"{Q}name") or "").startswith("_pb_") for b in paragraph.iter(f"{Q}bookmarkStart"))
-            if not marked and style is not None and style.get(f"{Q}val") == "Clause2" and len(self.text(paragraph)) > 40:
+            if not marked and style is not None and style.get(f"{Q}val") == "Clause2" and 40 < len(self.text(paragraph)) <= 140:
                 return paragraph
         raise AssertionError("no template clause")
 
