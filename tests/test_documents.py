@@ -433,3 +433,17 @@ def test_review_snapshot_is_deterministic_and_one_sentence_per_line(built: Path,
     snapshot = (built / PAIRING / "operating-manual.md").read_text()
     assert snapshot == documents["operating-manual"].markdown
     assert "\n\n\n" not in snapshot and not snapshot.endswith("\n\n")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_urgent_contacts_keep_each_phone_number_and_e_mail_address_on_one_line(built: Path, tmp_path: Path) -> None:
+    """Word breaks a word that does not fit its column anywhere; the contacts' columns are made
+    wide enough for each address, and a phone number's no-break spaces hold it together."""
+    contacts = check_content(ROOT / "content").contexts[PAIRING].pairing.contacts
+    assert contacts
+    lines = [" ".join(line.split()) for page in libreoffice_pdf(built / PAIRING / "quality-agreement.docx",
+                                                                 tmp_path).pages
+             for line in page.extract_text().splitlines()]
+    for contact in contacts:
+        for value in (contact.phone, contact.email):
+            assert any(str(value) in line for line in lines), value

@@ -8,6 +8,7 @@ spaces only, and the header row is made tall enough for the longest title.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from docx.shared import Inches, Pt
@@ -20,6 +21,8 @@ CELL_MARGINS = 2 * 85 * 635  # the Playbook Table style's left and right cell ma
 EM_WIDTH = 0.58  # a bold sans letter, in em, rounded up: text measured by it fits
 LINE_HEIGHT = 1.2  # em
 TURNED_TEXT_INSET = Pt(3)  # turned text keeps this far from both ends of its cell
+LONGEST_WORD = 40  # letters: a column is made wide enough for words up to this long (an e-mail address)
+BREAKS = re.compile(r"[ \t\r\n]+")  # where a line may break: not at a no-break space ("+1 617 555 0100")
 
 
 def column_widths(table: Table, classes: list[str], total: int) -> list[int]:
@@ -39,9 +42,9 @@ def content_widths(table: Table, count: int, total: int) -> list[int]:
     text = [0] * count
     for row in table.rows:
         for index, cell in enumerate(row.cells[:count]):
-            longest[index] = max([longest[index], *(len(word) for word in cell.text.split())])
+            longest[index] = max([longest[index], *(len(word) for word in BREAKS.split(cell.text))])
             text[index] += len(cell.text)
-    minimum = [Inches(0.2 + 0.085 * min(length, 24)) for length in longest]
+    minimum = [Inches(0.2 + 0.085 * min(length, LONGEST_WORD)) for length in longest]
     if sum(minimum) > total:  # long words everywhere: shrink every column in proportion
         minimum = [int(m * total / sum(minimum)) for m in minimum]
     spare = max(total - sum(minimum), 0)
