@@ -27,6 +27,7 @@ FREQUENCY_WORDS = {
     "yearly": "annual", "once a year": "annual",
 }
 _FREQUENCY = "|".join(sorted((re.escape(word) for word in FREQUENCY_WORDS), key=len, reverse=True))
+ANY_FREQUENCY = re.compile(rf"\b(?:{_FREQUENCY})\b", re.IGNORECASE)
 # A frequency that holds for a while only ("weekly until lock", "during start-up") is not a
 # second statement of the body's standing frequency.
 TEMPORARY = re.compile(r"\b(until|during|while|for the first|in the first|before|after|when|if)\b", re.IGNORECASE)
@@ -52,6 +53,7 @@ def check_borrowed_clocks(context: Context, diagnostics: Diagnostics) -> None:
 
 def check_prose_frequencies(context: Context, diagnostics: Diagnostics) -> None:
     """Prose that gives a governance body's meetings a standing frequency other than its charter's."""
+    texts = [(block, path, text) for block, path, text in pairing_texts(context) if ANY_FREQUENCY.search(text)]
     for body in context.governance:
         title = re.escape(body.title).replace(r"\ ", r"\s+")
         patterns = [
@@ -59,7 +61,7 @@ def check_prose_frequencies(context: Context, diagnostics: Diagnostics) -> None:
             re.compile(rf"\b{title}(?:'s)?\s+(?:meetings?\s+)?(?:meets|meet|will\s+meet|is\s+held|are\s+held|"
                        rf"convenes|takes\s+place)\s+(?P<frequency>{_FREQUENCY})\b", re.IGNORECASE),
         ]
-        for block, path, text in pairing_texts(context):
+        for block, path, text in texts:
             if block.kind == "governance" and block.id == body.id:
                 continue
             for pattern in patterns:
