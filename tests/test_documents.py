@@ -447,3 +447,12 @@ def test_urgent_contacts_keep_each_phone_number_and_e_mail_address_on_one_line(b
     for contact in contacts:
         for value in (contact.phone, contact.email):
             assert any(str(value) in line for line in lines), value
+
+
+@pytest.mark.parametrize("document", ["operating-manual", "quality-agreement"])
+def test_a_docx_paragraph_that_introduces_what_follows_stays_on_its_page(built: Path, document: str) -> None:
+    """Clause 21.4 ("... chaired and minuted:") and labels such as "Mitigation:" never end a page."""
+    lead_ins = [p for p in word(built, document).paragraphs if p.text.rstrip().endswith(":")]
+    assert lead_ins
+    for paragraph in lead_ins:
+        assert paragraph.paragraph_format.keep_with_next, paragraph.text

@@ -232,11 +232,12 @@ class DocxWriter:
         if tag in HEADING_LEVELS:
             self.heading(element, HEADING_LEVELS[tag])
         elif tag == "p" and "clause" in classes:
-            self.clause(element, int(element.get("data-level", "2")))
+            self.keep_lead_in_with_next(self.clause(element, int(element.get("data-level", "2"))), element)
         elif tag == "p":
             paragraph = self.paragraph("Normal")
             self.inline(paragraph, element)
             self.mark_sources(paragraph, element)
+            self.keep_lead_in_with_next(paragraph, element)
         elif tag in ("ul", "ol"):
             self.list(element, tag == "ol", 0, self.list_frame(clause))
         elif tag == "table":
@@ -289,12 +290,20 @@ class DocxWriter:
         self.bookmark(paragraph, element.get("id"))
         self.mark_sources(paragraph, element)
 
-    def clause(self, element: etree.Element, level: int) -> None:
+    def clause(self, element: etree.Element, level: int) -> Paragraph:
         paragraph = self.paragraph(f"Clause {level}")  # numbered by its style
         self.inline(paragraph, element)
         self.bookmark(paragraph, element.get("id"))
         self.mark_sources(paragraph, element)
         self.clause_before = level
+        return paragraph
+
+    @staticmethod
+    def keep_lead_in_with_next(paragraph: Paragraph, element: etree.Element) -> None:
+        """A paragraph that ends with a colon introduces what follows (sub-clauses, a list): it
+        stays on the page of the first of them."""
+        if element_text(element).rstrip().endswith(":"):
+            paragraph.paragraph_format.keep_with_next = True
 
     def bookmark(self, paragraph: Paragraph, anchor: str | None) -> None:
         if anchor and anchor in self.bookmarks:
