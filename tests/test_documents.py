@@ -456,3 +456,19 @@ def test_a_docx_paragraph_that_introduces_what_follows_stays_on_its_page(built: 
     assert lead_ins
     for paragraph in lead_ins:
         assert paragraph.paragraph_format.keep_with_next, paragraph.text
+
+
+def test_docx_tables_keep_their_header_with_two_rows_and_their_last_row_with_one(built: Path) -> None:
+    """Word may break a table between rows; it never leaves the caption, the header and a single
+    row at a page foot, or the last row alone on a page."""
+    checked = 0
+    for table in word(built, "operating-manual").tables:
+        rows = table.rows
+        header = sum(1 for row in rows if row._tr.trPr is not None and row._tr.trPr.find(qn("w:tblHeader")) is not None)
+        if not header or len(rows) - header < 3:  # the cover's fields table has no header and its own page
+            continue
+        keeps = [all(p.paragraph_format.keep_with_next for cell in row.cells for p in cell.paragraphs) for row in rows]
+        assert keeps[:header + 1] == [True] * (header + 1) and keeps[-2] and not keeps[-1]
+        assert not all(keeps[header + 1:-2]) or len(rows) - header == 3
+        checked += 1
+    assert checked >= 10

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pikepdf
+import pypdf
 import pytest
 
 from builder.cli import main
@@ -223,3 +224,23 @@ def test_marked_content_outside_the_tree_becomes_artifacts_and_the_rest_is_renum
     operations = bdc(0) + bdc(1)  # the usual case: the margin boxes come last, nothing moves
     _rewrite_marked_content(operations, {0: 0}, artifacts=1)
     assert operations == bdc(0) + ["/Artifact", b"BMC", b"(text) Tj", b"EMC"]
+
+
+def test_a_link_closed_by_punctuation_does_not_leave_one_word_on_a_line(tmp_path: Path) -> None:
+    """WeasyPrint breaks an overfull line at its first opportunity when it ends with a link and a
+    full stop; the writer gives it the opportunity it misses. Checked on the sentence where a
+    reader found "plan its / meeting / for month 6" (the Álvarez Transition Plan)."""
+    from builder.compose.check import check_content
+    from builder.engine.pipeline import Pipeline
+
+    context = check_content(Path(__file__).resolve().parent.parent / "content").contexts[
+        "northwind-alvarez-medical-monitoring"]
+    pdf = Pipeline.load().make(context, "transition-plan", ["pdf"])["pdf"]
+    (tmp_path / "plan.pdf").write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "plan.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    start = next(n for n, line in enumerate(lines) if line.startswith("The Medical Monitoring Contract Review meets"))
+    paragraph = lines[start:lines.index("", start)]
+    assert len(paragraph) >= 2 and all(len(line.split()) > 2 for line in paragraph), paragraph
+    assert "\u200b" not in " ".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "plan.pdf").pages)

@@ -259,8 +259,9 @@ def test_real_example_content_redline(tmp_path: Path, monkeypatch) -> None:
     qa = next(d for d in report.changed_documents() if d.document == "quality-agreement")
     docx = redline_docx_bytes(build_redline(qa, report, redline_author(report, qa), pipeline), pipeline.assets)
     xml = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()
-    assert re.findall(r"<w:delText[^>]*>([^<]*)</w:delText>", xml) == ["75 "]
-    assert re.findall(r"<w:ins [^>]*><w:r><w:rPr/><w:t[^>]*>([^<]*)</w:t>", xml) == ["70 "]
+    # the number and the no-break space that joins it to its unit ("75 %") change; the unit stays
+    assert re.findall(r"<w:delText[^>]*>([^<]*)</w:delText>", xml) == ["75\u00a0"]
+    assert re.findall(r"<w:ins [^>]*><w:r><w:rPr/><w:t[^>]*>([^<]*)</w:t>", xml) == ["70\u00a0"]
 
 
 def test_a_refused_stylesheet_url_in_a_redline_is_a_located_error_and_writes_nothing(changed_repo: Path) -> None:

@@ -43,6 +43,8 @@ QA_CLAUSES = [
     "Signatures",
 ]
 
+NBSP = "\u00a0"  # joins a value to its unit ("98 %") and a sign to its value
+
 
 def qa_level1(context: Context) -> list[tuple[str, str]]:
     """The Quality Agreement's top-level headings for a pairing: the revision history first, unnumbered,
@@ -178,8 +180,8 @@ def test_every_metric_appears_with_its_thresholds(pairing) -> None:
             continue
         (row,) = rows
         assert row[1] == metric.type
-        assert row[3].startswith(f"{sign} {metric.thresholds.amber:g}")
-        assert row[4].startswith(f"{sign} {metric.thresholds.red:g}")
+        assert row[3].startswith(f"{sign}{NBSP}{metric.thresholds.amber:g}")  # a sign and its value never part
+        assert row[4].startswith(f"{sign}{NBSP}{metric.thresholds.red:g}")
         reporters = {context.role(m.owner).party for m in context.metrics if not m.commercial}
         reported_by = context.role(metric.owner).party.capitalize()
         if len(reporters) > 1:
@@ -196,7 +198,7 @@ def test_pairing_override_reaches_the_documents(example) -> None:
     _, docs = example
     fields = dict(row[:2] for row in _table_rows(docs["operating-manual"].markdown,
                                                  "tbl-metric-sae-reporting-timeliness"))
-    assert (fields["Target"], fields["Amber threshold"], fields["Red threshold"]) == ("100 %", "Below 99 %", "Below 97 %")
+    assert (fields["Target"], fields["Amber threshold"], fields["Red threshold"]) == (f"100{NBSP}%", f"Below 99{NBSP}%", f"Below 97{NBSP}%")
 
 
 def test_default_threshold_actions_come_from_the_escalation_ladder(minimal) -> None:
@@ -215,7 +217,7 @@ def test_quality_tolerance_limits_are_called_out(example) -> None:
     clause = docs["quality-agreement"].tree.targets["clause-qtl"]
     assert "quality tolerance limits" in clause.title
     for metric in qtls:
-        assert f"- {metric.title}: limit above {metric.thresholds.red:g} %" in docs["quality-agreement"].markdown
+        assert f"- {metric.title}: limit above {metric.thresholds.red:g}{NBSP}%" in docs["quality-agreement"].markdown
 
 
 def test_transferred_obligations_are_listed(example) -> None:

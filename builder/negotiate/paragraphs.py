@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from builder.negotiate.package import W, Package
+from builder.tree import collapse_whitespace
 
 Q = f"{{{W}}}"
 REF_INSTRUCTION = re.compile(r"^\s*(?:REF|PAGEREF)\s+(\S+)", re.IGNORECASE)
@@ -174,9 +175,7 @@ def _on(properties: etree._Element | None, name: str) -> bool:
     return element is not None and (element.get(f"{Q}val") or "true").lower() not in OFF
 
 
-def collapse(text: str) -> str:
-    """Whitespace folded as the document tree folds it."""
-    return " ".join(text.replace("\u00a0", " ").split())
+collapse = collapse_whitespace  # whitespace folded as the document tree folds it
 
 
 def read_paragraphs(package: Package, decision: str, targets: dict[str, str]) -> list[WordParagraph]:

@@ -66,9 +66,14 @@ def _markdown() -> markdown.Markdown:
     )
 
 
+def collapse_whitespace(text: str) -> str:
+    """Runs of white space (no-break spaces too) as one space, none at either end."""
+    return " ".join(text.split())
+
+
 def element_text(element: etree.Element) -> str:
     """All text inside an element, whitespace collapsed."""
-    return " ".join("".join(element.itertext()).split())
+    return collapse_whitespace("".join(element.itertext()))
 
 
 def parse_document(text: str, heading_kind: str = "section", origins: dict[str, Origin] | None = None) -> DocumentTree:

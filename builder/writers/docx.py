@@ -396,6 +396,7 @@ class DocxWriter:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 if cell_element.get("data-raci"):
                     self.shade_raci(cell, cell_element.get("data-raci"))
+        self.keep_rows_in_pairs(table, len(head))
         widths = column_widths(table, classes, Inches(TEXT_WIDTH_INCHES))
         self.fit_columns(table, widths)
         if "raci" in classes and head:
@@ -403,6 +404,18 @@ class DocxWriter:
         if "signatures" in classes:
             self.keep_signatures_together(table)
         self.paragraph("Normal")
+
+    @staticmethod
+    def keep_rows_in_pairs(table: Table, header_rows: int) -> None:
+        """No page holds a table's caption and header with one row, or its last row alone: the
+        header rows and the first body row keep with the next row, and so does the last but one."""
+        count = len(table.rows)
+        if count - header_rows < 2:
+            return
+        for index in {*range(header_rows + 1), count - 2}:
+            for cell in table.rows[index].cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
     @staticmethod
     def keep_signatures_together(table: Table) -> None:

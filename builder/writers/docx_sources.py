@@ -34,6 +34,7 @@ from xml.sax.saxutils import quoteattr
 
 from docx.text.paragraph import Paragraph
 
+from builder.tree import collapse_whitespace
 from builder.tree.origins import Origin
 
 NAMESPACE = "urn:playbook-builder:sources:1"
@@ -92,5 +93,6 @@ class SourceMarks:
 
 
 def paragraph_text(paragraph: Paragraph) -> str:
-    """The paragraph's text as the source map hashes it: its w:t texts, joined."""
-    return "".join(paragraph._p.xpath(".//w:t/text()"))
+    """The paragraph's text as the source map hashes it: its w:t texts, joined, white space
+    collapsed (as the importer reads it: a no-break space is a space)."""
+    return collapse_whitespace("".join(paragraph._p.xpath(".//w:t/text()")))

@@ -21,6 +21,8 @@ CELL_MARGINS = 2 * 85 * 635  # the Playbook Table style's left and right cell ma
 EM_WIDTH = 0.58  # a bold sans letter, in em, rounded up: text measured by it fits
 LINE_HEIGHT = 1.2  # em
 TURNED_TEXT_INSET = Pt(3)  # turned text keeps this far from both ends of its cell
+TABLE_TEXT_SIZE = Pt(9.5)  # the Playbook Table style's text
+LETTER_WIDTH = 0.55  # an average letter or digit of a sans text face, in em, rounded up ("@" and "m" are wider)
 LONGEST_WORD = 40  # letters: a column is made wide enough for words up to this long (an e-mail address)
 BREAKS = re.compile(r"[ \t\r\n]+")  # where a line may break: not at a no-break space ("+1 617 555 0100")
 
@@ -37,14 +39,14 @@ def column_widths(table: Table, classes: list[str], total: int) -> list[int]:
 
 
 def content_widths(table: Table, count: int, total: int) -> list[int]:
-    """Each column at least as wide as its longest word; the rest shared by amount of text."""
-    longest = [0] * count
-    text = [0] * count
-    for row in table.rows:
-        for index, cell in enumerate(row.cells[:count]):
-            longest[index] = max([longest[index], *(len(word) for word in BREAKS.split(cell.text))])
-            text[index] += len(cell.text)
-    minimum = [Inches(0.2 + 0.085 * min(length, LONGEST_WORD)) for length in longest]
+    """Each column at least as wide as its longest word; the rest shared by the text that does not
+    fit in that width (a column of e-mail addresses needs no more than its longest)."""
+    cells = [[cell.text for cell in row.cells[:count]] for row in table.rows]
+    longest = [max((len(word) for row in cells for word in BREAKS.split(row[index])), default=0)
+               for index in range(count)]
+    text = [sum(max(len(row[index]) - longest[index], 0) for row in cells) for index in range(count)]
+    minimum = [CELL_MARGINS + Inches(0.06) + int(TABLE_TEXT_SIZE * LETTER_WIDTH * min(length, LONGEST_WORD))
+               for length in longest]
     if sum(minimum) > total:  # long words everywhere: shrink every column in proportion
         minimum = [int(m * total / sum(minimum)) for m in minimum]
     spare = max(total - sum(minimum), 0)

@@ -31,9 +31,17 @@ from builder.writers.quiet import collected, quiet_loggers
 ACCESSIBILITY_ERRORS = ("alt description", '"lang" attribute')
 
 
+# A link closed by punctuation ("... shown in <a>Table 4</a>.") at the end of an overfull line
+# makes WeasyPrint break the line at its first opportunity instead of its last, leaving one word
+# on a line ("plan its / meeting / for month 6, ..."). A zero-width space before such a link gives
+# the line a break opportunity it does find; it prints nothing.
+LINK_BEFORE_PUNCTUATION = re.compile(r"(?<= )(<a [^>]*>[^<]*</a>[.,;:!?)])")
+
+
 def write(document: Document, assets: Assets) -> bytes:
     """The PDF of a document: the HTML page laid out with the print stylesheet."""
-    return layout_pdf(page_html(document, assets), document, assets)
+    html = LINK_BEFORE_PUNCTUATION.sub("\u200b\\1", page_html(document, assets))
+    return layout_pdf(html, document, assets)
 
 
 def layout_pdf(html: str, document: Document, assets: Assets) -> bytes:
