@@ -1,7 +1,7 @@
 """The ``playbook`` command group: global options, and errors that never reach the user as tracebacks.
 
 Each command lives in its own module of this package; heavy modules (WeasyPrint, python-docx,
-matplotlib) are imported only by the commands that need them, so ``playbook --help`` and
+the figures) are imported only by the commands that need them, so ``playbook --help`` and
 ``playbook validate`` start quickly.
 """
 

@@ -17,8 +17,8 @@ from builder.writers import FORMATS
 MANIFEST_NAME = "manifest.json"
 
 # Libraries whose versions shape the bytes of an output: an upgrade rebuilds everything.
-OUTPUT_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "python-docx", "lxml", "matplotlib", "markdown",
-                    "jinja2", "nh3", "pillow")
+OUTPUT_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "python-docx", "lxml", "markdown", "jinja2", "nh3",
+                    "pillow")
 
 
 def sha256_file(path: Path) -> str:

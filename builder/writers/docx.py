@@ -29,6 +29,7 @@ from builder.writers.docx_sources import NAMESPACE as SOURCES_NAMESPACE
 from builder.writers.docx_sources import SOURCES_ITEM_ID, SourceMarks
 from builder.writers.docx_tables import RACI_HEADER_SIZE, TURNED_TEXT_INSET, column_widths, turned_header_height
 from builder.writers.docx_theme import LOGO_HEIGHT_INCHES, apply_theme, logo_images
+from builder.writers.svg_raster import is_stand_in
 
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3}
 PAGE_SIZES = {"A4": (Mm(210), Mm(297)), "letter": (Inches(8.5), Inches(11))}
@@ -51,6 +52,7 @@ class DocxWriter:
     def __init__(self, document: Document, assets: Assets):
         self.source = document
         self.figures = document.figures
+        self.blank_figure_noted = False
         self.docx = open_reference(assets)
         apply_theme(self.docx, document.theme)
         body = self.docx.element.body
@@ -475,6 +477,12 @@ class DocxWriter:
         paragraph.paragraph_format.keep_with_next = True
         width = min(figure.width_inches, TEXT_WIDTH_INCHES)
         target = self.source.tree.targets.get(element.get("id") or "")
+        if is_stand_in(figure.png) and not self.blank_figure_noted:
+            self.blank_figure_noted = True
+            self.source.warnings.append(Diagnostic(
+                Location(self.output_name()), "note", "docx-figure",
+                "no PNG of the figures for the Word files (install rsvg-convert, Debian package librsvg2-bin): "
+                "Word 2016 and later show their SVG, Word 2013 and LibreOffice 7 show a blank space"))
         ooxml.add_picture(paragraph.add_run(), figure.png, svg=figure.svg, width=Inches(width),
                           description=figure.description or (target.title if target else ""))
         self.caption("Figure", element.find("figcaption"), element.get("id"), style="Image Caption")

@@ -82,7 +82,8 @@ def page_html(document: Document, assets: Assets, *, body: str | None = None,
     content = inline_figures(own_body, document.figures)
     page = assets.render_page(
         "html/page.html", meta=meta, cover_rows=cover_rows if cover_rows is not None else meta.cover_rows,
-        toc=toc, body=Markup(content), theme=document.theme, theme_css=Markup(theme_css(document.theme)),
+        toc=toc, body=Markup(content), theme=document.theme,
+        theme_css=Markup(theme_css(document.theme, bool(document.figures))),
         logo_url=data_url(document.theme.logo),
         logo_alt=(document.theme.logo.description if document.theme.logo else "") or f"{meta.sponsor} logo",
         watermark_css=Markup(watermark_css(meta.watermark, document.theme, meta.page_size)),

@@ -63,6 +63,14 @@ def rasterise(svg: bytes, width_px: int) -> Raster:
     return Raster(_transparent_png(width_px, height_px), False)
 
 
+def is_stand_in(png: bytes) -> bool:
+    """Whether ``png`` is the transparent stand-in ``rasterise`` gives without rsvg-convert."""
+    if len(png) < 24 or png[12:16] != b"IHDR":
+        return False
+    width, height = struct.unpack(">II", png[16:24])
+    return png == _transparent_png(width, height)
+
+
 def _pixels(value: str | None) -> float:
     match = _LENGTH.match(value or "")
     return float(match.group(1)) * _PIXELS_PER[match.group(2)] if match else 0.0

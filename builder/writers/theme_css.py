@@ -17,13 +17,23 @@ def css_string(text: str) -> str:
     return '"' + "".join(c if c.isalnum() and c.isascii() or c in " -_./%" else f"\\{ord(c):x} " for c in text) + '"'
 
 
-def theme_css(theme: Theme) -> str:
-    """The theme's font faces, then its colours and families as custom properties (``var(--primary)``)."""
+# The figures' font (builder/render/figures): declared for the page when the theme's fonts lack it
+FIGURE_FAMILY = "Carlito"
+FIGURE_FACES = (("Carlito-Regular.ttf", False), ("Carlito-Bold.ttf", True))
+
+
+def theme_css(theme: Theme, figures: bool = False) -> str:
+    """The theme's font faces (and the figures' font, when there are figures), then its colours and
+    families as custom properties (``var(--primary)``)."""
     rules = [f"--primary: {theme.primary};", f"--accent: {theme.accent};", f"--text: {theme.text};",
              f"--body-font: {css_string(theme.body_font)};", f"--heading-font: {css_string(theme.heading_font)};"]
     rules += [f"--{raci_class(code)}-fill: {swatch.fill}; --{raci_class(code)}-text: {swatch.text};"
               for code, swatch in theme.raci]
-    return "\n".join([*font_face_rules(theme), ":root { " + " ".join(rules) + " }"])
+    faces = font_face_rules(theme)
+    if figures and not any(face.family.lower() == FIGURE_FAMILY.lower() for face in theme.fonts):
+        faces += [f"@font-face {{ font-family: {css_string(FIGURE_FAMILY)}; src: url({css_string('fonts/' + name)}); "
+                  f"font-weight: {'bold' if bold else 'normal'}; font-style: normal; }}" for name, bold in FIGURE_FACES]
+    return "\n".join([*faces, ":root { " + " ".join(rules) + " }"])
 
 
 def font_face_rules(theme: Theme) -> list[str]:

@@ -1,16 +1,16 @@
-"""Figures drawn from a pairing's context with matplotlib: SVG for the PDF, PNG for Word.
+"""Figures drawn from a pairing's context, written as SVG (figures/svg.py): SVG for the PDF, and
+a PNG of it for Word.
 
 Each figure comes with a description in words, the alternative text of its image. Output is
-deterministic: fixed SVG id salt, no dates or software names in the files.
+deterministic: the same content gives the same bytes (no random ids, dates or software names).
 """
 
 from __future__ import annotations
 
-import warnings
 from typing import Callable
 
 from builder.compose.context import Context
-from builder.render.figures.drawing import KINDS, STYLE, pyplot
+from builder.render.figures.drawing import KINDS
 from builder.render.figures.escalation import draw_escalation
 from builder.render.figures.governance import draw_governance
 from builder.render.figures.transition import draw_transition
@@ -37,11 +37,8 @@ def available_figures(context: Context) -> set[str]:
 
 def draw_figures(context: Context, names: list[str], kinds: tuple[str, ...] = KINDS) -> dict[str, Figure]:
     """Draw each named figure once, in the kinds of image asked for ("svg", "png")."""
-    plt = pyplot()
-    with plt.rc_context(STYLE), warnings.catch_warnings():
-        # a character the fonts lack is reported once, in words, by the text checks (text_checks.py)
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
-        return {name: FIGURES[name](context, kinds) for name in dict.fromkeys(names)}
+    # a character the fonts lack shows as the font's .notdef box; the text checks (text_checks.py) report it
+    return {name: FIGURES[name](context, kinds) for name in dict.fromkeys(names)}
 
 
 __all__ = ["FIGURES", "KINDS", "available_figures", "draw_figures"]

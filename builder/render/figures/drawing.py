@@ -1,70 +1,24 @@
-"""What every figure shares: matplotlib with the shipped fonts, the palette, text measured to fit,
-and saving as deterministic SVG and PNG."""
+"""What every figure shares: the palette, text measured with the shipped Carlito fonts to fit,
+and the figure itself (figures/svg.py) saved as deterministic SVG and PNG."""
 
 from __future__ import annotations
 
-import io
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
 from builder.compose.context import Context
 from builder.render.templates import SHIPPED_TEMPLATES
-from builder.tree import Figure
 
 PALETTE = ["#1F4E79", "#2E75B6", "#9DC3E6", "#DEEBF7", "#F2F2F2"]
 INK = "#262626"
 ALERT = "#C00000"
-FONT_FILES = ["Carlito-Regular.ttf", "Carlito-Bold.ttf"]
-FAMILY = ["Carlito", "DejaVu Sans"]
+AXIS = "#BFBFBF"
+FONT_FILES = {False: "Carlito-Regular.ttf", True: "Carlito-Bold.ttf"}
+FAMILY = "Carlito, Calibri, 'DejaVu Sans', sans-serif"  # Calibri has Carlito's metrics
 KINDS = ("svg", "png")
 LINE_SPACING = 1.3  # baseline to baseline, in font sizes
-RASTER_SLACK = 1.05  # hinted text in the PNG runs up to ~3 % wider than its outlines
-
-STYLE = {  # applied while figures are drawn only (rc_context), never to the whole process
-    "svg.hashsalt": "playbook-builder",
-    "svg.fonttype": "path",
-    "font.family": FAMILY,
-    "font.size": 9,
-    "axes.edgecolor": "#BFBFBF",
-    "axes.labelcolor": INK,
-    "xtick.color": INK,
-    "ytick.color": INK,
-    "text.parse_math": False,  # content text is text: a "$" is a dollar sign
-}
-
-
-def pyplot():
-    """matplotlib's pyplot on the Agg backend, with the shipped fonts registered."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    _register_fonts()
-    return plt
-
-
-@lru_cache(maxsize=1)
-def _register_fonts() -> None:
-    from matplotlib import font_manager
-
-    for name in FONT_FILES:
-        path = SHIPPED_TEMPLATES / "fonts" / name
-        if path.is_file():
-            font_manager.fontManager.addfont(str(path))
-
-
-def save(plt, fig, name: str, description: str, kinds: tuple[str, ...], tight: bool = True) -> Figure:
-    """The figure as SVG (for HTML and PDF) and/or PNG (for Word): only the kinds asked for."""
-    svg, png = io.BytesIO(), io.BytesIO()
-    bbox = "tight" if tight else None
-    if "svg" in kinds:
-        fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
-    if "png" in kinds:
-        fig.savefig(png, format="png", dpi=200, metadata={"Software": None}, bbox_inches=bbox)
-    width = fig.get_size_inches()[0]
-    plt.close(fig)
-    return Figure(name, svg.getvalue(), png.getvalue(), float(width), description)
+SLACK = 1.03  # room for a renderer placing glyphs a little differently from their advances
 
 
 def role_name(context: Context, role_id: str) -> str:
@@ -84,7 +38,7 @@ def names(items: list[str]) -> str:
 
 @dataclass(frozen=True)
 class Font:
-    """A size and weight of the figures' font."""
+    """A size (points) and weight of the figures' font; lengths in inches."""
 
     size: float
     bold: bool = False
@@ -95,8 +49,12 @@ class Font:
         return self.size * LINE_SPACING / 72
 
     def width(self, text: str) -> float:
-        """Width of ``text`` on one line, in inches (with room for the PNG's hinting)."""
-        return _text_width(text, self.size, self.bold) * RASTER_SLACK
+        """Width of ``text`` on one line, in inches (with a little slack)."""
+        return self.advance(text) * SLACK
+
+    def advance(self, text: str) -> float:
+        """The sum of the glyphs' advances, in inches (no slack)."""
+        return _advance_units(text, self.bold) * self.size / (72 * face(self.bold).units)
 
     def wrap(self, text: str, width: float) -> list[str]:
         """``text`` broken into lines no wider than ``width`` inches (a word longer than that stays whole)."""
@@ -109,20 +67,46 @@ class Font:
         return lines or [""]
 
 
+class Face:
+    """One shipped font file: its glyphs' advances and outlines, read with fontTools."""
+
+    def __init__(self, bold: bool) -> None:
+        from fontTools.ttLib import TTFont
+
+        self.font = TTFont(SHIPPED_TEMPLATES / "fonts" / FONT_FILES[bold], lazy=True)
+        head = logging.getLogger("fontTools.ttLib.tables._h_e_a_d")
+        level, head.level = head.level, logging.ERROR  # not "'created' timestamp seems very low"
+        try:
+            self.units: int = self.font["head"].unitsPerEm
+        finally:
+            head.setLevel(level)
+        self.cmap: dict[int, str] = self.font.getBestCmap()
+        self.metrics: dict[str, tuple[int, int]] = self.font["hmtx"].metrics
+        self.glyphs = self.font.getGlyphSet()
+
+    def glyph(self, char: str) -> str:
+        """The glyph name of a character (``.notdef`` when the font lacks it)."""
+        return self.cmap.get(ord(char), ".notdef")
+
+    def advance(self, glyph: str) -> int:
+        return self.metrics[glyph][0]
+
+    @lru_cache(maxsize=1024)
+    def outline(self, glyph: str) -> str:
+        """The glyph's outline as SVG path data, in font units, y up."""
+        from fontTools.pens.svgPathPen import SVGPathPen
+
+        pen = SVGPathPen(self.glyphs)
+        self.glyphs[glyph].draw(pen)
+        return pen.getCommands()
+
+
+@lru_cache(maxsize=2)
+def face(bold: bool) -> Face:
+    return Face(bold)
+
+
 @lru_cache(maxsize=4096)
-def _text_width(text: str, size: float, bold: bool) -> float:
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
-
-    _register_fonts()
-    properties = FontProperties(family=FAMILY, size=size, weight="bold" if bold else "normal")
-    width, _, _ = TextToPath().get_text_width_height_descent(text, properties, ismath=False)
-    return width / 72
-
-
-def draw_lines(axis, lines: list[str], x: float, top: float, font: Font, colour: str, **options) -> float:
-    """Draw lines of text downwards from ``top`` (inches); return the y below the last line."""
-    for index, line in enumerate(lines):
-        axis.text(x, top - (index + 0.8) * font.line, line, fontsize=font.size, color=colour,
-                  fontweight="bold" if font.bold else "normal", va="baseline", **options)
-    return top - len(lines) * font.line
+def _advance_units(text: str, bold: bool) -> int:
+    font = face(bold)
+    return sum(font.advance(font.glyph(char)) for char in text)

@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from builder.compose.context import Context
-from builder.render.figures.drawing import (
-    ALERT, INK, KINDS, PALETTE, Font, draw_lines, names, pyplot, role_name, save,
-)
+from builder.render.figures.drawing import ALERT, INK, KINDS, PALETTE, Font, names, role_name
+from builder.render.figures.svg import Canvas
 from builder.tree import Figure
 
 WIDTH = 6.6  # inches, the text width of the page
 LADDER_RIGHT = 4.95
 STEP = 0.3  # each level starts this much further right
 PAD, GAP = 0.09, 0.1
+EDGE = 0.02  # room for the boxes' edges
 TITLE, DETAIL, URGENT = Font(8.5, bold=True), Font(7.5), Font(7.5)
 
 
@@ -78,33 +78,25 @@ def ladder_steps(context: Context) -> list[Step]:
 
 def draw_escalation(context: Context, kinds: tuple[str, ...] = KINDS) -> Figure:
     """The ladder as steps from level 1 (bottom) up; the urgent path as an arrow beside it."""
-    plt = pyplot()
-    from matplotlib.patches import Rectangle
-
     steps = ladder_steps(context)
     urgent = context.escalation.urgent
     urgent_lines = URGENT.wrap(_urgent_text(context, urgent), WIDTH - LADDER_RIGHT - 0.45) if urgent else []
     ladder_height = sum(step.height for step in steps) + GAP * (len(steps) - 1)
     total = max(ladder_height, len(urgent_lines) * URGENT.line + 0.2)
-    fig = plt.figure(figsize=(WIDTH, total))
-    axis = fig.add_axes((0, 0, 1, 1))
-    axis.set_xlim(0, WIDTH)
-    axis.set_ylim(0, total)
-    bottom = 0.0
+    canvas = Canvas(WIDTH, total + 2 * EDGE)
+    bottom = total + EDGE  # y grows downwards: level 1 at the bottom
     for index, step in enumerate(steps):
         colour = PALETTE[min(len(steps) - 1 - index, len(PALETTE) - 2)]
         ink = "white" if colour in PALETTE[:2] else INK
-        axis.add_patch(Rectangle((step.left, bottom), LADDER_RIGHT - step.left, step.height, facecolor=colour,
-                                 edgecolor=PALETTE[0], linewidth=0.6, clip_on=False))
-        below = draw_lines(axis, step.title, step.left + PAD, bottom + step.height - PAD, TITLE, ink)
-        below = draw_lines(axis, step.contacts, step.left + PAD, below - 0.03, DETAIL, ink)
-        draw_lines(axis, step.resolution, step.left + PAD, below, DETAIL, ink)
-        bottom += step.height + GAP
+        top = bottom - step.height
+        canvas.rect(step.left + EDGE, top, LADDER_RIGHT - step.left, step.height, colour, PALETTE[0])
+        below = canvas.lines(step.title, step.left + EDGE + PAD, top + PAD, TITLE, ink)
+        below = canvas.lines(step.contacts, step.left + EDGE + PAD, below + 0.03, DETAIL, ink)
+        canvas.lines(step.resolution, step.left + EDGE + PAD, below, DETAIL, ink)
+        bottom = top - GAP
     if urgent:
-        x = LADDER_RIGHT + 0.2
-        axis.annotate("", xy=(x, ladder_height), xytext=(x, 0),
-                      arrowprops={"arrowstyle": "-|>", "color": ALERT, "linewidth": 1.2})
-        top = total / 2 + len(urgent_lines) * URGENT.line / 2
-        draw_lines(axis, urgent_lines, x + 0.15, top, URGENT, ALERT)
-    axis.set_axis_off()
-    return save(plt, fig, "escalation", describe_escalation(context), kinds)
+        x = LADDER_RIGHT + EDGE + 0.2
+        canvas.arrow([(x, total + EDGE), (x, total + EDGE - ladder_height)], ALERT, stroke_width=1.2, head=0.11)
+        top = EDGE + total / 2 - len(urgent_lines) * URGENT.line / 2
+        canvas.lines(urgent_lines, x + 0.15, top, URGENT, ALERT)
+    return canvas.figure("escalation", describe_escalation(context), kinds)

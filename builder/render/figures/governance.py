@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from builder.compose.context import Context
-from builder.render.figures.drawing import INK, KINDS, PALETTE, Font, names, pyplot, role_name, save
+from builder.render.figures.drawing import INK, KINDS, PALETTE, Font, names, role_name
+from builder.render.figures.svg import Canvas
 from builder.tree import Figure
 
 TIER_ORDER = {"executive": 0, "quality": 1, "operational": 1, "study": 2}  # quality sits beside operations
 TITLE, DETAIL = Font(8.5, bold=True), Font(7)
+WIDTH, ROW, BOX_HEIGHT, MAX_BOX_WIDTH = 6.6, 1.1, 0.78, 3.6  # inches
+ROUND = 0.02  # the boxes' rounded corners, outside the box
+ARROW = "#7F7F7F"
 
 
 def _bodies(context: Context) -> list:
@@ -25,47 +29,39 @@ def describe_governance(context: Context) -> str:
 
 def draw_governance(context: Context, kinds: tuple[str, ...] = KINDS) -> Figure:
     """The governance bodies by tier, with the escalation links between them."""
-    plt = pyplot()
-    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
-
     bodies = _bodies(context)
     tiers = sorted({TIER_ORDER[b.tier] for b in bodies})
     row_of = {tier: row for row, tier in enumerate(tiers)}
     per_row: dict[int, list] = {}
     for body in bodies:
         per_row.setdefault(row_of[TIER_ORDER[body.tier]], []).append(body)
-    height = 1.1 * len(tiers)
-    fig = plt.figure(figsize=(6.6, height + 0.2))
-    axis = fig.add_axes((0, 0, 1, 1))
-    axis.set_xlim(0, 6.6)
-    axis.set_ylim(0, height + 0.2)
-    box_h = 0.78
-    centres = {}
+    canvas = Canvas(WIDTH, ROW * len(tiers) + 0.2)
+    centres, halves = {}, {}
     for row, members in per_row.items():
-        slot = 6.6 / len(members)
-        box_w = min(3.6, slot - 0.3)
+        slot = WIDTH / len(members)
+        box_w = min(MAX_BOX_WIDTH, slot - 0.3)
         for index, body in enumerate(members):
-            x = slot * (index + 0.5)
-            y = height - 1.1 * row - 0.5
-            centres[body.id] = (x, y)
+            x, y = slot * (index + 0.5), 0.7 + ROW * row
+            centres[body.id], halves[body.id] = (x, y), box_w / 2
             dark = row == 0
-            axis.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h,
-                                          boxstyle="round,pad=0.02", facecolor=PALETTE[0 if dark else 3],
-                                          edgecolor=PALETTE[0], linewidth=0.8))
+            canvas.rect(x - box_w / 2 - ROUND, y - BOX_HEIGHT / 2 - ROUND, box_w + 2 * ROUND, BOX_HEIGHT + 2 * ROUND,
+                        PALETTE[0 if dark else 3], PALETTE[0], stroke_width=0.8, radius=ROUND)
             colour = "white" if dark else INK
-            axis.text(x, y + 0.12, "\n".join(TITLE.wrap(body.title, box_w - 0.2)), ha="center", va="center",
-                      fontsize=TITLE.size, fontweight="bold", color=colour)
+            _centred(canvas, TITLE.wrap(body.title, box_w - 0.2), x, y - 0.12, TITLE, colour)
             detail = f"meets {body.frequency} · chair: {role_name(context, body.chair)}"
-            axis.text(x, y - 0.2, "\n".join(DETAIL.wrap(detail, box_w - 0.2)), ha="center", va="center",
-                      fontsize=DETAIL.size, color=colour)
+            _centred(canvas, DETAIL.wrap(detail, box_w - 0.2), x, y + 0.2, DETAIL, colour)
     for body in bodies:
         if body.escalates_to and body.escalates_to in centres:
             (x1, y1), (x2, y2) = centres[body.id], centres[body.escalates_to]
-            skips = abs(y2 - y1) > 1.2  # passes another tier: go round it on the right
-            half = min(3.6, 6.6 / len(per_row[row_of[TIER_ORDER[body.tier]]]) - 0.3) / 2
-            start, end = ((x1 + half, y1), (x2 + half, y2)) if skips else \
-                ((x1, y1 + box_h / 2), (x2, y2 - box_h / 2))
-            axis.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, color="#7F7F7F",
-                                           linewidth=0.9, connectionstyle="bar,fraction=0.12" if skips else "arc3"))
-    axis.set_axis_off()
-    return save(plt, fig, "governance", describe_governance(context), kinds, tight=False)
+            if abs(y2 - y1) > 1.2:  # passes another tier: go round it on the right
+                start, end = (x1 + halves[body.id], y1), (x2 + halves[body.escalates_to], y2)
+                bar = max(start[0], end[0]) + 0.12 * abs(y2 - y1)
+                canvas.arrow([start, (bar, y1), (bar, y2), end], ARROW, head=0.07)
+            else:
+                canvas.arrow([(x1, y1 - BOX_HEIGHT / 2 - 0.03), (x2, y2 + BOX_HEIGHT / 2 + 0.03)], ARROW, head=0.07)
+    return canvas.figure("governance", describe_governance(context), kinds)
+
+
+def _centred(canvas: Canvas, lines: list[str], x: float, middle: float, font: Font, colour: str) -> None:
+    """Lines centred on ``x``, the block of them centred on ``middle``."""
+    canvas.lines(lines, x, middle - len(lines) * font.line / 2, font, colour, anchor="middle")
