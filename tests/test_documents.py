@@ -405,7 +405,8 @@ def test_docx_paragraphs_carry_hidden_marks_of_their_content_fields(built: Path,
         origin = tree.origins[name[4:14]]
         assert (mark.get("kind"), mark.get("id"), json.loads(mark.get("path"))) == \
             (origin.kind, origin.id, list(origin.path))
-        assert mark.get("text") == hashlib.sha256(marked[name].encode()).hexdigest()[:16]
+        # the paragraph's text with its white space collapsed, as the importer reads it back
+        assert mark.get("text") == hashlib.sha256(" ".join(marked[name].split()).encode()).hexdigest()[:16]
     properties = ElementTree.fromstring(package.read("docProps/custom.xml"))
     values = {p.get("name"): "".join(p.itertext()) for p in properties}
     manifest = json.loads((built / "manifest.json").read_text())

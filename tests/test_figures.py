@@ -171,3 +171,16 @@ def test_a_transparent_stand_in_png_is_recognised() -> None:
     assert is_stand_in(_transparent_png(12, 7))
     assert not is_stand_in(draw_figures(check_content(ROOT / "content").contexts[PAIRINGS[0]], ["governance"],
                                         ("png",))["governance"].png) or shutil.which("rsvg-convert") is None
+
+
+@pytest.mark.parametrize("pairing", PAIRINGS)
+def test_the_governance_chart_says_how_often_each_body_meets_in_words(contexts, pairing: str) -> None:
+    from builder.render.figures.governance import draw_governance
+
+    context = contexts[pairing]
+    text = " ".join(svg_texts(draw_governance, context))
+    spoken = {"monthly": "meets monthly", "quarterly": "meets quarterly", "bi-weekly": "meets every two weeks",
+              "semi-annual": "meets every six months", "weekly": "meets weekly", "annual": "meets once a year"}
+    for body in context.governance:
+        assert spoken[body.frequency] in text, (body.id, body.frequency)
+    assert "semi-annual" not in text and "meets annual" not in text

@@ -12,6 +12,15 @@ TITLE, DETAIL = Font(8.5, bold=True), Font(7)
 WIDTH, ROW, BOX_HEIGHT, MAX_BOX_WIDTH = 6.6, 1.1, 0.78, 3.6  # inches
 ROUND = 0.02  # the boxes' rounded corners, outside the box
 ARROW = "#7F7F7F"
+MEETS = {  # "meets ..." for each charter frequency, as the text would say it
+    "bi-weekly": "every two weeks", "semi-annual": "every six months", "annual": "once a year",
+    "per-event": "when an event requires", "as-needed": "as needed",
+}
+
+
+def meets(frequency: str) -> str:
+    """How often a body meets, as words after "meets": "monthly", "every six months"."""
+    return MEETS.get(frequency, frequency)
 
 
 def _bodies(context: Context) -> list:
@@ -21,7 +30,8 @@ def _bodies(context: Context) -> list:
 def describe_governance(context: Context) -> str:
     """The figure in words (its alternative text)."""
     titles = {body.id: body.title for body in context.governance}
-    parts = [f"{body.title} ({body.tier} tier, meets {body.frequency}, chaired by {role_name(context, body.chair)}"
+    parts = [f"{body.title} ({body.tier} tier, meets {meets(body.frequency)}, "
+             f"chaired by {role_name(context, body.chair)}"
              + (f", escalates to the {titles[body.escalates_to]}" if body.escalates_to in titles else "") + ")"
              for body in _bodies(context)]
     return "Governance bodies from the top tier down: " + names(parts) + "."
@@ -48,7 +58,7 @@ def draw_governance(context: Context, kinds: tuple[str, ...] = KINDS) -> Figure:
                         PALETTE[0 if dark else 3], PALETTE[0], stroke_width=0.8, radius=ROUND)
             colour = "white" if dark else INK
             _centred(canvas, TITLE.wrap(body.title, box_w - 0.2), x, y - 0.12, TITLE, colour)
-            detail = f"meets {body.frequency} · chair: {role_name(context, body.chair)}"
+            detail = f"meets {meets(body.frequency)} · chair: {role_name(context, body.chair)}"
             _centred(canvas, DETAIL.wrap(detail, box_w - 0.2), x, y + 0.2, DETAIL, colour)
     for body in bodies:
         if body.escalates_to and body.escalates_to in centres:
