@@ -116,3 +116,10 @@ def test_a_second_name_for_a_defined_term_is_an_error_but_its_own_name_is_not(pr
            'defines as "Master Agreement": call it "Master Agreement" throughout' in result.output, result.output
     result = run(project, runner, defined + second.replace("Agreement prevails", "Agreement ACM-MSA-01 prevails"))
     assert result.exit_code == 0, result.output
+
+
+def test_a_limited_liability_company_is_a_name_not_a_liability_clause(project: Path, runner) -> None:
+    result = run(project, runner, "The Provider, a Delaware limited liability company, reports every SAE to the Sponsor.")
+    assert result.exit_code == 0, result.output
+    result = run(project, runner, "The Provider's liability for a late SAE report is capped.")
+    assert result.exit_code == 1 and "says 'liability'" in result.output

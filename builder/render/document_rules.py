@@ -22,8 +22,10 @@ from builder.render.source_search import locate_text
 from builder.render.templates import TemplateRenderer
 from builder.tree import DocumentTree, element_text
 
+# Business terms a quality agreement leaves to the master agreement ("limited liability", the
+# form of a company, is a name, not a term of business).
 COMMERCIAL = re.compile(r"\b(invoic\w*|fees?|pric(?:e|es|ing)|bonus(?:es)?|penalt(?:y|ies)|budgets?|payments?|"
-                        r"service credits?|liabilit(?:y|ies)|contract value|risk[- ]share|"
+                        r"service credits?|(?<!limited )liabilit(?:y|ies)|contract value|risk[- ]share|"
                         r"(?:key[- ])?staff turnover|turnover of (?:key )?staff)\b", re.IGNORECASE)
 REFERRAL = re.compile(r"\b(master (?:services )?agreement|commercial agreement)\b", re.IGNORECASE)
 QUOTED_DEFINITION = re.compile(r"\((?:the )?[\"“]([A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)[\"”]\)")

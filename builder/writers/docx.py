@@ -383,8 +383,9 @@ class DocxWriter:
             ooxml.prevent_row_split(docx_row)
             if row_index < len(head):
                 ooxml.repeat_table_header(docx_row)
+            cells = docx_row.cells  # computed from the row's grid on every access: once per row
             for column, cell_element in enumerate(list(row)[:columns]):
-                cell = docx_row.cells[column]
+                cell = cells[column]
                 paragraph = cell.paragraphs[0]
                 self.inline(paragraph, cell_element)
                 self.mark_sources(paragraph, cell_element)
@@ -520,11 +521,13 @@ class DocxWriter:
                 self.run(paragraph, child.tail, bold, italic, code)
 
     def run(self, paragraph: Paragraph, text: str, bold: bool, italic: bool, code: bool) -> None:
-        if paragraph.runs and not text.strip() and text and paragraph.text.endswith(" "):
-            return
+        if text and not text.strip() and paragraph.runs and paragraph.text.endswith(" "):
+            return  # (the cheap tests first: reading a paragraph's runs and text walks its XML)
         run = paragraph.add_run(" ".join(text.split("\n")) if "\n" in text else text)
-        run.bold = bold or None
-        run.italic = italic or None
+        if bold:
+            run.bold = True
+        if italic:
+            run.italic = True
         if code:
             run.font.name = "Consolas"
 

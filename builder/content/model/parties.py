@@ -34,6 +34,9 @@ class Organization(BlockBase):
     legal_name: Text
     short_name: Text | None = None  # the name in running text once introduced ("Northwind")
     address: Text | None = None
+    # How the party is constituted, as a contract names it: "a Delaware corporation", "a company
+    # registered in England and Wales under number 04128765" (the Quality Agreement's parties clause)
+    registration: Text | None = None
     description: Markdown
     services: list[Text] = []
     policy: SponsorPolicy | None = None
