@@ -46,7 +46,7 @@ def new_pairing_command(pairing_id: str, provider_name: str, model: str, sponsor
 
     needs = load_documents().requirements()
     signed = {document for document, need in needs.items() if need.signed}
-    checked = check_content(content_dir, documents=needs)
+    checked = check_content(content_dir, pairings=[], documents=needs)  # the blocks; no pairing composed
     if not checked.ok:
         print_diagnostics(checked.diagnostics)
         _fail(f"the content has {plural(len(checked.diagnostics.errors), 'error')}; fix them first", usage=False)
@@ -57,8 +57,8 @@ def new_pairing_command(pairing_id: str, provider_name: str, model: str, sponsor
         _fail(str(exc), exc.usage)
     except FileConflict as exc:
         _fail(f"would overwrite {exc}", usage=False)
-    after = check_content(content_dir, documents=needs)
-    if not after.ok:  # never leave a library that no longer validates
+    after = check_content(content_dir, pairings=[pairing_id], documents=needs)
+    if not after.ok:  # never leave a library that no longer validates (the new blocks, the new pairing)
         for path in written:
             path.unlink(missing_ok=True)
         print_diagnostics(after.diagnostics)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from builder.tree import Document
 from builder.writers.assets import Assets
+
+if TYPE_CHECKING:  # only named in annotations: `playbook validate` need not load the tree
+    from builder.tree import Document
 
 
 class WriteFunction(Protocol):
