@@ -27,8 +27,12 @@ CLAUSES = 650
 
 
 def grow(content: Path) -> None:
-    """Append clause copies to a QA provision of the Meridian pairing, to lengthen the agreement."""
-    path = next(p for p in sorted((content).rglob("*.yaml")) if re.search(r"^section: records", p.read_text(), re.M))
+    """Append clause copies to the records provision of the Meridian pairing, to lengthen the agreement."""
+    from builder.compose.check import check_content
+
+    context = check_content(content, [BIG_PAIRING]).contexts[BIG_PAIRING]
+    records = next(p for p in context.provisions if p.section == "records")
+    path = Path(context.sources[("provision", records.id)])
     text = path.read_text()
     extra = "".join(f"  - The Provider shall keep record series {n} of the Services complete, legible and retrievable "
                     f"within 5 business days of a request by the Sponsor, for the period the Master Agreement "

@@ -61,7 +61,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         content = copy_example(Path(tmp) / "content")
         add_metric_copies(content, BIG_PAIRING, copies=70)
-        metric = next((content / "metrics").glob("*-copy-0.yaml"))
+        metric = next((content / "benchmark-metrics").glob("*-copy-0.yaml"))
         original = metric.read_text()
         title = re.search(r"^title: (.*)$", original, flags=re.M).group(1)
         process, url, lines = start_serve(content)
