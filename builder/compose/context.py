@@ -23,6 +23,7 @@ class Context:
     left_out: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, id or item, unmet conditions)
     conditions: set[str] = field(default_factory=set)  # what the pairing has (qtl, blinded, ...)
     locators: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)  # where each block's values are
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # the rules' shared reading
 
     def __getattr__(self, name: str) -> Any:
         for kind in INCLUDE_GROUPS.values():

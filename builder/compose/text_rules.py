@@ -6,7 +6,6 @@ applied where text declares them with ``requires``: their words also occur where
 from __future__ import annotations
 
 import re
-from typing import Iterator
 
 from builder.compose.context import Context
 from builder.compose.textrefs import locate_in_value
@@ -39,12 +38,17 @@ def organization_names(org: Organization) -> list[str]:
     return sorted({name.strip() for name in names if name and len(name.strip()) >= 3}, key=len, reverse=True)
 
 
-def pairing_texts(context: Context, shared_only: bool = False) -> Iterator[tuple[BlockBase, Path_, str]]:
-    blocks: list[BlockBase] = [] if shared_only else [context.pairing, context.provider, *context.other_providers]
-    blocks += [block for group in context.blocks.values() for block in group]
-    for block in blocks:
-        for path, text in walk_strings(block):
-            yield block, path, text
+def pairing_texts(context: Context, shared_only: bool = False) -> list[tuple[BlockBase, Path_, str]]:
+    """Every text field of the composed pairing's blocks, read once for all the rules that read them."""
+    if "texts" not in context.memo:
+        blocks = [context.pairing, context.provider, *context.other_providers,
+                  *(block for group in context.blocks.values() for block in group)]
+        context.memo["texts"] = [(block, path, text) for block in blocks for path, text in walk_strings(block)]
+    texts: list[tuple[BlockBase, Path_, str]] = context.memo["texts"]
+    if not shared_only:
+        return texts
+    parties = {id(context.pairing), id(context.provider), *(id(org) for org in context.other_providers)}
+    return [item for item in texts if id(item[0]) not in parties]
 
 
 def where_in(context: Context, block: BlockBase, path: Path_, needle: str) -> Location:

@@ -109,11 +109,13 @@ def check_defined_terms(checked: Checked) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     blocks = list(_blocks(checked.tree.root))
     defined = sorted({m.group(1) for _, text in blocks for m in QUOTED_DEFINITION.finditer(text)}, key=len, reverse=True)
+    folded = [" ".join(text.split()).lower() for _, text in blocks]  # to skip texts without the words at once
     for term in defined:
         other = re.compile(r"(?<![\w\"“])(" + r"\s+".join(re.escape(word) for word in term.split()) + r")(?![\w\"”])",
                            re.IGNORECASE)
-        for element, text in blocks:
-            if re.search(r"[\"“]" + re.escape(term) + r"[\"”]", text):
+        needle = " ".join(term.split()).lower()
+        for (element, text), lowered in zip(blocks, folded):
+            if needle not in lowered or re.search(r"[\"“]" + re.escape(term) + r"[\"”]", text):
                 continue  # the defining sentence itself ("This quality agreement (the "Quality Agreement")")
             match = next((m for m in other.finditer(text) if m.group(1) != term and not _starts_sentence(text, m)),
                          None)
@@ -124,10 +126,11 @@ def check_defined_terms(checked: Checked) -> list[Diagnostic]:
                 f"'{match.group(1)}' in the {checked.title}: the document defines \"{term}\"; write it the same way "
                 "everywhere (a defined term in another spelling reads as a different thing)"))
             break
-    problems += _second_names(checked, blocks, defined)
+    problems += _second_names(checked, blocks, folded, defined)
     glossary = [term for term in checked.context.terms]
     defining = {id(element) for element, _ in blocks if _defines_term(checked, element)}
     used_text = " ".join(text for element, text in blocks if id(element) not in defining)
+    used_lower = used_text.lower()  # a word absent from it needs no search (most terms: one scan each)
     entries: dict[str, etree.Element] = {}  # term id -> the text that defines it (its own entry)
     for element, _ in blocks:
         for term_id in _terms_of(checked.tree, element):
@@ -137,8 +140,9 @@ def check_defined_terms(checked: Checked) -> list[Diagnostic]:
         if element is None:
             continue  # the document does not define this term (another term's definition may name it)
         words = [term.title] + ([term.abbreviation] if term.abbreviation else [])
-        if not any(re.search(r"(?<!\w)" + re.escape(word) + r"s?(?!\w)", used_text,
-                             re.IGNORECASE if word == term.title else 0) for word in words):
+        if not any((word.lower() if word == term.title else word) in (used_lower if word == term.title else used_text)
+                   and re.search(r"(?<!\w)" + re.escape(word) + r"s?(?!\w)", used_text,
+                                 re.IGNORECASE if word == term.title else 0) for word in words):
             problems.append(Diagnostic(
                 _locate(checked, element, term.title), "warning", "term-unused",
                 f"the {checked.title} defines '{term.title}' but never uses it; leave the term out of this pairing "
@@ -162,7 +166,8 @@ def check_defined_terms(checked: Checked) -> list[Diagnostic]:
     return problems
 
 
-def _second_names(checked: Checked, blocks: list[tuple[etree.Element, str]], defined: list[str]) -> list[Diagnostic]:
+def _second_names(checked: Checked, blocks: list[tuple[etree.Element, str]], folded: list[str],
+                  defined: list[str]) -> list[Diagnostic]:
     """A defined term of several words written with words added ("Master services agreement" where
     the document defines "Master Agreement"): a second name for the same thing. A name followed by
     its identifier, its parties or its date ("Master Services Agreement NWT-MSA-2025-014", "... between
@@ -174,8 +179,9 @@ def _second_names(checked: Checked, blocks: list[tuple[etree.Element, str]], def
             continue
         variant = re.compile(rf"(?<![\w\"“])({re.escape(words[0])}(?:\s+[\w-]+){{1,2}}?\s+{re.escape(words[-1])})"
                              rf"(?![\w\"”])(?!\s+(?:\S*\d|between\b|dated\b))", re.IGNORECASE)
-        for element, text in blocks:
-            if re.search(r"[\"“]" + re.escape(term) + r"[\"”]", text):
+        first, last = words[0].lower(), words[-1].lower()
+        for (element, text), lowered in zip(blocks, folded):
+            if first not in lowered or last not in lowered or re.search(r"[\"“]" + re.escape(term) + r"[\"”]", text):
                 continue
             match = next((m for m in variant.finditer(text)
                           if len(m.group(1).split()) > len(words) and " ".join(m.group(1).split()).lower() != term.lower()),
