@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 from builder.compose.context import Context
 from builder.compose.textrefs import locate_in_value
@@ -113,19 +113,14 @@ def check_defined_terms(checked: Checked) -> list[Diagnostic]:
     for term in defined:
         other = re.compile(r"(?<![\w\"“])(" + r"\s+".join(re.escape(word) for word in term.split()) + r")(?![\w\"”])",
                            re.IGNORECASE)
-        needle = " ".join(term.split()).lower()
-        for (element, text), lowered in zip(blocks, folded):
-            if needle not in lowered or re.search(r"[\"“]" + re.escape(term) + r"[\"”]", text):
-                continue  # the defining sentence itself ("This quality agreement (the "Quality Agreement")")
-            match = next((m for m in other.finditer(text) if m.group(1) != term and not _starts_sentence(text, m)),
-                         None)
-            if match is None:
-                continue
+        found = _first_use(blocks, folded, term, [" ".join(term.split()).lower()], other,
+                           lambda text, m: m.group(1) != term and not _starts_sentence(text, m))
+        if found:
+            element, written = found
             problems.append(Diagnostic(
-                _locate(checked, element, match.group(1)), "error", "term-spelling",
-                f"'{match.group(1)}' in the {checked.title}: the document defines \"{term}\"; write it the same way "
+                _locate(checked, element, written), "error", "term-spelling",
+                f"'{written}' in the {checked.title}: the document defines \"{term}\"; write it the same way "
                 "everywhere (a defined term in another spelling reads as a different thing)"))
-            break
     problems += _second_names(checked, blocks, folded, defined)
     glossary = [term for term in checked.context.terms]
     defining = {id(element) for element, _ in blocks if _defines_term(checked, element)}
@@ -179,21 +174,31 @@ def _second_names(checked: Checked, blocks: list[tuple[etree.Element, str]], fol
             continue
         variant = re.compile(rf"(?<![\w\"“])({re.escape(words[0])}(?:\s+[\w-]+){{1,2}}?\s+{re.escape(words[-1])})"
                              rf"(?![\w\"”])(?!\s+(?:\S*\d|between\b|dated\b))", re.IGNORECASE)
-        first, last = words[0].lower(), words[-1].lower()
-        for (element, text), lowered in zip(blocks, folded):
-            if first not in lowered or last not in lowered or re.search(r"[\"“]" + re.escape(term) + r"[\"”]", text):
-                continue
-            match = next((m for m in variant.finditer(text)
-                          if len(m.group(1).split()) > len(words) and " ".join(m.group(1).split()).lower() != term.lower()),
-                         None)
-            if match is None:
-                continue
+        found = _first_use(blocks, folded, term, [words[0].lower(), words[-1].lower()], variant,
+                           lambda text, m: len(m.group(1).split()) > len(words)
+                           and " ".join(m.group(1).split()).lower() != term.lower())
+        if found:
+            element, written = found
             problems.append(Diagnostic(
-                _locate(checked, element, match.group(1)), "error", "term-spelling",
-                f"'{match.group(1)}' in the {checked.title} is a second name for what the document defines as "
+                _locate(checked, element, written), "error", "term-spelling",
+                f"'{written}' in the {checked.title} is a second name for what the document defines as "
                 f"\"{term}\": call it \"{term}\" throughout (two names read as two things)"))
-            break
     return problems
+
+
+def _first_use(blocks: list[tuple[etree.Element, str]], folded: list[str], term: str, needles: list[str],
+               pattern: re.Pattern, accept: Callable[[str, re.Match], bool]) -> tuple[etree.Element, str] | None:
+    """The first text, and its words, where ``pattern`` finds a use of a defined term that ``accept``
+    takes; texts lacking any of the (lower-case) needles are skipped unsearched, and so is the
+    term's defining sentence ("This quality agreement (the "Quality Agreement")")."""
+    defining = re.compile(r"[\"“]" + re.escape(term) + r"[\"”]")
+    for (element, text), lowered in zip(blocks, folded):
+        if not all(needle in lowered for needle in needles) or defining.search(text):
+            continue
+        match = next((m for m in pattern.finditer(text) if accept(text, m)), None)
+        if match is not None:
+            return element, match.group(1)
+    return None
 
 
 def _defines_term(checked: Checked, element: etree.Element) -> bool:
