@@ -61,7 +61,7 @@ def main() -> None:
 
     from builder.compose.check import check_content
     from builder.engine.pipeline import Pipeline
-    from builder.render.templates import SHIPPED_TEMPLATES
+    from builder.render.folders import SHIPPED_TEMPLATES
 
     with tempfile.TemporaryDirectory() as tmp:
         content = copy_example(Path(tmp) / "content")

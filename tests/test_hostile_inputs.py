@@ -145,7 +145,7 @@ def _elements(html: str) -> list[tuple[str, list]]:
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "http://example.invalid/font.woff", "../../../../etc/hostname"])
 def test_stylesheet_urls_outside_the_templates_are_refused(project: Path, runner, url) -> None:
-    from builder.render.templates import SHIPPED_TEMPLATES
+    from builder.render.folders import SHIPPED_TEMPLATES
 
     css = (SHIPPED_TEMPLATES / "print.css").read_text() + f'\nbody {{ background: url("{url}"); }}\n'
     (project / "tpl" / "print.css").write_text(css)

@@ -265,7 +265,7 @@ def test_real_example_content_redline(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_a_refused_stylesheet_url_in_a_redline_is_a_located_error_and_writes_nothing(changed_repo: Path) -> None:
-    from builder.render.templates import SHIPPED_TEMPLATES
+    from builder.render.folders import SHIPPED_TEMPLATES
 
     css = (SHIPPED_TEMPLATES / "print.css").read_text() + '\nbody { background: url("file:///etc/hosts"); }\n'
     (changed_repo / "tpl" / "print.css").write_text(css)

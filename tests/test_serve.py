@@ -19,7 +19,7 @@ with warnings.catch_warnings():  # this Starlette prefers httpx2 but works with 
     from starlette.testclient import TestClient
 
 from builder.cli import main
-from builder.render.templates import SHIPPED_TEMPLATES
+from builder.render.folders import SHIPPED_TEMPLATES
 from builder.serve.app import create_app
 from builder.serve.assets import resolve_asset
 from builder.serve.changes import sort_changes

@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap
 from builder.authoring.new_pairing import NewError, new_pairing
 from builder.authoring.yaml_files import MODELINE, dump, write_all
 from builder.compose.check import check_content
-from builder.render.templates import PACKAGE_ROOT
+from builder.render.folders import PACKAGE_ROOT
 
 STANDARD_FOLDER = "standard"
 STARTER = PACKAGE_ROOT / "starter" / STANDARD_FOLDER  # inside an installed wheel

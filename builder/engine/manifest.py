@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder import __version__
-from builder.render.templates import template_dirs
+from builder.render.folders import template_dirs
 from builder.render.theme import THEME_FILE, theme_assets
 from builder.writers import FORMATS
 

@@ -16,7 +16,8 @@ from builder.diagnostics import Diagnostic, DiagnosticError, Location, suggest
 from builder.render.assemble import assemble_document
 from builder.render.documents import DocumentRegistry, DocumentType, load_documents
 from builder.render.figures import draw_figures
-from builder.render.templates import TemplateRenderer, template_dirs
+from builder.render.folders import template_dirs
+from builder.render.templates import TemplateRenderer
 from builder.render.text_checks import text_warnings
 from builder.render.theme import load_theme, theme_names
 from builder.tree import Document, Theme

@@ -19,7 +19,7 @@ from builder.content.loader import load_file
 from builder.content.model.common import SLUG_PATTERN, Model, Text
 from builder.content.validation import validate_model
 from builder.diagnostics import DiagnosticError, Diagnostics, Location, display_path
-from builder.render.templates import template_dirs
+from builder.render.folders import template_dirs
 
 DECLARATION = "document.yaml"
 TEMPLATE = "document.md.j2"

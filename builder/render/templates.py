@@ -19,18 +19,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from builder.compose.sourced import origin_of
 from builder.diagnostics import Diagnostic, DiagnosticError, Location, display_path
+from builder.render.folders import template_dirs
 from builder.tree.marks import ANY_MARK_CHAR, mark, strip_marks
-
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_TEMPLATES = PACKAGE_ROOT / "templates"  # inside an installed wheel
-if not SHIPPED_TEMPLATES.is_dir():  # running from a source checkout or an editable install
-    SHIPPED_TEMPLATES = PACKAGE_ROOT.parent / "templates"
-
-
-def template_dirs(user_dir: Path | None = None) -> list[Path]:
-    """Template folders in lookup order: the user's overrides first, then the shipped ones."""
-    return ([user_dir] if user_dir else []) + [SHIPPED_TEMPLATES]
-
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>|#])")
 

@@ -18,7 +18,7 @@ from builder.content.loader import load_file
 from builder.content.model.common import Model, Text
 from builder.content.validation import validate_model
 from builder.diagnostics import DiagnosticError, Diagnostics, display_path, suggest
-from builder.render.templates import template_dirs
+from builder.render.folders import template_dirs
 from builder.tree.theme import DEFAULT_RACI, RACI_CODES, FontFace, Logo, Swatch, Theme
 
 THEME_FILE = "theme.yaml"

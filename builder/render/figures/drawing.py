@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from builder.compose.context import Context
-from builder.render.templates import SHIPPED_TEMPLATES
+from builder.render.folders import SHIPPED_TEMPLATES
 
 PALETTE = ["#1F4E79", "#2E75B6", "#9DC3E6", "#DEEBF7", "#F2F2F2"]
 INK = "#262626"
