@@ -205,6 +205,16 @@ def minimal_content(tmp_path: Path) -> Path:
     return write_content(tmp_path / "content", MINIMAL_FILES)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def parse_store(tmp_path_factory: pytest.TempPathFactory):
+    """The store of parsed content files (builder/content/file_blocks.py) in a folder of this
+    test run, not the user's cache; commands run as subprocesses inherit it."""
+    with pytest.MonkeyPatch.context() as patch:
+        folder = tmp_path_factory.mktemp("parse-store")
+        patch.setenv("PLAYBOOK_CACHE_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -19,9 +19,11 @@ def validate(content_dir: Path, output_format: str) -> None:
     """Check every block and pairing; report every problem with its file:line:col."""
     from builder.cli.report import print_text_report, validation_json
     from builder.compose.check import check_content
+    from builder.content.file_blocks import stored_blocks
     from builder.render.documents import load_documents
 
-    result = check_content(content_dir, documents=load_documents(None).requirements())
+    with stored_blocks() as files:
+        result = check_content(content_dir, documents=load_documents(None).requirements(), load=files)
     if output_format == "json":
         click.echo(json.dumps(validation_json(result), indent=2, sort_keys=False))
     else:

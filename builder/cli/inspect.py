@@ -19,10 +19,12 @@ def _checked(content_dir: Path):
     """The checked content; content errors are printed and stop the command (exit 1)."""
     from builder.cli.report import print_diagnostics
     from builder.compose.check import check_content
+    from builder.content.file_blocks import stored_blocks
     from builder.diagnostics import Diagnostics, plural
     from builder.render.documents import load_documents
 
-    checked = check_content(content_dir, documents=load_documents().requirements())
+    with stored_blocks() as files:
+        checked = check_content(content_dir, documents=load_documents().requirements(), load=files)
     if not checked.ok:
         problems = Diagnostics([d for d in checked.diagnostics if d.level == "error"])
         print_diagnostics(problems)

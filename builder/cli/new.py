@@ -41,23 +41,26 @@ def new_pairing_command(pairing_id: str, provider_name: str, model: str, sponsor
     from builder.cli.report import print_diagnostics
     from builder.diagnostics import plural
     from builder.compose.check import check_content
+    from builder.content.file_blocks import stored_blocks
     from builder.diagnostics import display_path
     from builder.render.documents import load_documents
 
     needs = load_documents().requirements()
     signed = {document for document, need in needs.items() if need.signed}
-    checked = check_content(content_dir, pairings=[], documents=needs)  # the blocks; no pairing composed
-    if not checked.ok:
-        print_diagnostics(checked.diagnostics)
-        _fail(f"the content has {plural(len(checked.diagnostics.errors), 'error')}; fix them first", usage=False)
-    try:
-        made = new_pairing(checked.library, content_dir, pairing_id, provider_name, model, sponsor_id, signed)
-        written = write_all(made.files)
-    except NewError as exc:
-        _fail(str(exc), exc.usage)
-    except FileConflict as exc:
-        _fail(f"would overwrite {exc}", usage=False)
-    after = check_content(content_dir, pairings=[pairing_id], documents=needs)
+    with stored_blocks() as files:  # the second check parses only the files written
+        checked = check_content(content_dir, pairings=[], documents=needs, load=files)  # the blocks only
+        if not checked.ok:
+            print_diagnostics(checked.diagnostics)
+            _fail(f"the content has {plural(len(checked.diagnostics.errors), 'error')}; fix them first",
+                  usage=False)
+        try:
+            made = new_pairing(checked.library, content_dir, pairing_id, provider_name, model, sponsor_id, signed)
+            written = write_all(made.files)
+        except NewError as exc:
+            _fail(str(exc), exc.usage)
+        except FileConflict as exc:
+            _fail(f"would overwrite {exc}", usage=False)
+        after = check_content(content_dir, pairings=[pairing_id], documents=needs, load=files)
     if not after.ok:  # never leave a library that no longer validates (the new blocks, the new pairing)
         for path in written:
             path.unlink(missing_ok=True)

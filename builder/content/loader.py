@@ -158,6 +158,11 @@ def read_text(path: Path, shown: str, diagnostics: Diagnostics) -> str | None:
     except OSError as exc:
         diagnostics.error(Location(shown), "unreadable", f"cannot read file: {exc.strerror}")
         return None
+    return decode_text(raw, shown, diagnostics)
+
+
+def decode_text(raw: bytes, shown: str, diagnostics: Diagnostics) -> str | None:
+    """A content file's bytes as text: UTF-8, with or without a byte-order mark."""
     if raw.startswith(b"\xef\xbb\xbf"):  # UTF-8 with a byte-order mark (Windows Notepad) is still UTF-8
         raw = raw[3:]
     try:

@@ -18,6 +18,7 @@ from typing import Callable, TypeVar
 
 from builder.compose.check import CheckResult, check_content
 from builder.compose.pairing_rules import check_listed_terms_shown
+from builder.content.file_blocks import stored_blocks
 from builder.diagnostics import DiagnosticError, Diagnostics, Location, display_path, suggest
 from builder.engine.events import Event
 from builder.engine.jobs import Job, Workshop, execute
@@ -113,7 +114,8 @@ def build(options: BuildOptions, on_event: Callable[[Event], None] = lambda even
     except DiagnosticError as exc:
         result.diagnostics.extend(exc.diagnostics)
         return _timed(result, start)
-    checked = check_content(options.content, documents=pipeline.documents.requirements())
+    with stored_blocks() as files:
+        checked = check_content(options.content, documents=pipeline.documents.requirements(), load=files)
     result.diagnostics.extend(item for item in checked.diagnostics if item.level != "note")
     # an unknown --pairing is reported only when the content loaded: the pairing may be in a broken file
     wanted = options.pairings if checked.ok else tuple(p for p in options.pairings if p in checked.library.ids("pairing"))

@@ -1,9 +1,8 @@
-"""Work the preview keeps between saves, so a save costs only what it changed.
+"""Figures the preview keeps between saves, so a save costs only what it changed.
 
-- ``FileBlocks`` remembers each content file's blocks and problems by the file's bytes:
-  a check after a save parses only the files that changed.
-- ``FigureCache`` remembers drawn figures by the blocks they are drawn from: an edit of a
-  sentence does not redraw the transition chart.
+``FigureCache`` remembers drawn figures by the blocks they are drawn from: an edit of a sentence
+does not redraw the transition chart. (Parsed content files are kept by ``FileBlocks``, in
+builder/content/file_blocks.py.)
 """
 
 from __future__ import annotations
@@ -11,12 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
-from dataclasses import dataclass
-from pathlib import Path
 
 from builder.compose.context import Context
-from builder.content.loader import SourceBlock, load_file
-from builder.diagnostics import Diagnostic, Diagnostics
 from builder.render.figures import draw_figures
 from builder.tree import Figure
 
@@ -24,35 +19,6 @@ from builder.tree import Figure
 # transition plan, governance bodies, the escalation ladder and role names). Every figure is
 # keyed on all of them, so a figure that starts reading one of the others is still redrawn.
 FIGURE_INPUT_KINDS = ("transition", "governance", "escalation", "role")
-
-
-@dataclass
-class _Loaded:
-    digest: bytes
-    blocks: list[SourceBlock]
-    problems: list[Diagnostic]
-
-
-class FileBlocks:
-    """A ``load`` for ``check_content`` that parses a file again only when its bytes changed."""
-
-    def __init__(self) -> None:
-        self._files: dict[Path, _Loaded] = {}
-        self.parsed = 0  # files parsed (not taken from memory), for tests and reports
-
-    def __call__(self, path: Path, diagnostics: Diagnostics) -> list[SourceBlock]:
-        try:
-            digest = hashlib.sha256(path.read_bytes()).digest()
-        except OSError:
-            digest = b""  # unreadable: load_file reports it, every time
-        known = self._files.get(path)
-        if known is None or known.digest != digest or not digest:
-            problems = Diagnostics()
-            known = _Loaded(digest, load_file(path, problems), list(problems))
-            self._files[path] = known
-            self.parsed += 1
-        diagnostics.extend(known.problems)
-        return known.blocks
 
 
 class FigureCache:

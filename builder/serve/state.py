@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Iterable
 
 from builder.compose.check import CheckResult, check_content
+from builder.content.file_blocks import FileBlocks
 from builder.content.library import Library
 from builder.diagnostics import Diagnostic, DiagnosticError, Location, display_path
 from builder.engine.pipeline import Pipeline
-from builder.render.templates import template_dirs
-from builder.serve.caches import FigureCache, FileBlocks
+from builder.render.folders import template_dirs
+from builder.serve.caches import FigureCache
 from builder.serve.changes import ChangeSet, sort_changes
 from builder.tree import Document
 from builder.writers import image_kinds
