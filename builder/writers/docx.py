@@ -18,7 +18,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Inches, Mm
-from docx.table import Table
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from builder.diagnostics import Diagnostic, DiagnosticError, Location, display_path
@@ -68,6 +68,7 @@ class DocxWriter:
         self.lays_out = assets.options.get(docx_layout.PAGE_NUMBERS_OPTION, docx_layout.NO_PAGE_NUMBERS) \
             != docx_layout.NO_PAGE_NUMBERS
         self.page_count = 0  # known once laid out
+        self.block_width: int | None = None  # between the margins, once the page is set
         self.sources = SourceMarks(document.tree.origins)  # which content field each paragraph came from
         self.heading_numbers = ooxml.add_clause_numbering(self.docx)
         self.link_numbered_styles()
@@ -375,60 +376,62 @@ class DocxWriter:
         columns = max((len(list(row)) for row in rows), default=0)
         if not columns:
             return
-        table = self.docx.add_table(rows=len(rows), cols=columns)
-        table.style = self.docx.styles["Playbook Table"]
+        if self.block_width is None:  # python-docx finds the last section by searching the whole body
+            self.block_width = self.docx._block_width
+        table = self.docx._body.add_table(len(rows), columns, self.block_width)
+        table._tbl.tblStyle_val = self.style_id("Playbook Table")
         ooxml.set_table_look(table, first_row=bool(head))
-        for row_index, row in enumerate(rows):
-            docx_row = table.rows[row_index]
+        docx_rows = list(table.rows)
+        grid = [row.cells for row in docx_rows]  # python-docx works a row's cells out on every access: once
+        for row_index, (docx_row, row, cells) in enumerate(zip(docx_rows, rows, grid)):
             ooxml.prevent_row_split(docx_row)
-            if row_index < len(head):
+            header = row_index < len(head)
+            if header:
                 ooxml.repeat_table_header(docx_row)
-            cells = docx_row.cells  # computed from the row's grid on every access: once per row
             for column, cell_element in enumerate(list(row)[:columns]):
                 cell = cells[column]
                 paragraph = cell.paragraphs[0]
-                self.inline(paragraph, cell_element)
+                self.inline(paragraph, cell_element, bold=header or cell_element.tag == "th")
                 self.mark_sources(paragraph, cell_element)
-                if row_index < len(head) or cell_element.tag == "th":
+                if header and "raci" in classes and column:
                     for run in paragraph.runs:
-                        run.bold = True
-                        if "raci" in classes and row_index < len(head) and column:
-                            run.font.size = RACI_HEADER_SIZE
+                        run.font.size = RACI_HEADER_SIZE
                 align = cell_element.get("align") or cell_element.get("style", "").replace("text-align: ", "").strip(";")
                 if align == "center":
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 if cell_element.get("data-raci"):
                     self.shade_raci(cell, cell_element.get("data-raci"))
-        self.keep_rows_in_pairs(table, len(head))
-        widths = column_widths(table, classes, Inches(TEXT_WIDTH_INCHES))
-        self.fit_columns(table, widths)
+        self.keep_rows_in_pairs(grid, len(head))
+        widths = column_widths([[ooxml.cell_text(cell) for cell in cells] for cells in grid], columns, classes,
+                               Inches(TEXT_WIDTH_INCHES))
+        self.fit_columns(table, grid, widths)
         if "raci" in classes and head:
-            self.turn_raci_headers(table, len(head), widths)
+            self.turn_raci_headers(docx_rows[:len(head)], grid[:len(head)], widths)
         if "signatures" in classes:
-            self.keep_signatures_together(table)
+            self.keep_signatures_together(docx_rows, grid)
         self.paragraph("Normal")
 
     @staticmethod
-    def keep_rows_in_pairs(table: Table, header_rows: int) -> None:
+    def keep_rows_in_pairs(grid: list[list[_Cell]], header_rows: int) -> None:
         """No page holds a table's caption and header with one row, or its last row alone: the
         header rows and the first body row keep with the next row, and so does the last but one."""
-        count = len(table.rows)
+        count = len(grid)
         if count - header_rows < 2:
             return
         for index in {*range(header_rows + 1), count - 2}:
-            for cell in table.rows[index].cells:
+            for cell in grid[index]:
                 for paragraph in cell.paragraphs:
                     paragraph.paragraph_format.keep_with_next = True
 
     @staticmethod
-    def keep_signatures_together(table: Table) -> None:
+    def keep_signatures_together(rows: list[_Row], grid: list[list[_Cell]]) -> None:
         """One signature block on one page, with room to sign on the empty rows."""
-        for index, row in enumerate(table.rows):
-            if not any(cell.text.strip() for cell in row.cells[1:]):
+        for index, (row, cells) in enumerate(zip(rows, grid)):
+            if not any(cell.text.strip() for cell in cells[1:]):
                 row.height = Inches(0.45)
-            for cell in row.cells:
+            for cell in cells:
                 for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = index < len(table.rows) - 1
+                    paragraph.paragraph_format.keep_with_next = index < len(rows) - 1
 
     def shade_raci(self, cell, code: str) -> None:
         """A RACI cell in the theme's colours for its code, as the PDF shows it."""
@@ -443,29 +446,29 @@ class DocxWriter:
             run.bold = code in ("A", "A/R", "R")
 
     @staticmethod
-    def fit_columns(table: Table, widths: list[int]) -> None:
+    def fit_columns(table: Table, grid: list[list[_Cell]], widths: list[int]) -> None:
         """Set the table grid (which LibreOffice and Word lay out from) and every cell's width."""
         table.autofit = False
         for column, width in zip(table.columns, widths):
             column.width = width
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths):
-                cell.width = width
+        for cells in grid:
+            for cell, width in zip(cells, widths):
+                ooxml.set_cell_width(cell, width)
 
-    def turn_raci_headers(self, table: Table, head_rows: int, widths: list[int]) -> None:
+    def turn_raci_headers(self, rows: list[_Row], grid: list[list[_Cell]], widths: list[int]) -> None:
         """Role titles read upwards in their narrow columns, whole words only (see docx_tables)."""
-        for row in table.rows[:head_rows]:
-            cells = row.cells[1:]
-            row.height = turned_header_height([cell.text for cell in cells], min(widths[1:], default=0))
+        for row, cells in zip(rows, grid):
+            roles = cells[1:]
+            row.height = turned_header_height([cell.text for cell in roles], min(widths[1:], default=0))
             row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-            for cell in cells:
+            for cell in roles:
                 ooxml.set_cell_text_direction(cell, "btLr")
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 for paragraph in cell.paragraphs:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT  # turned: from the bottom up
                     paragraph.paragraph_format.left_indent = TURNED_TEXT_INSET  # turned: off the bottom
                     paragraph.paragraph_format.right_indent = TURNED_TEXT_INSET  # turned: off the top
-            row.cells[0].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+            cells[0].vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
 
     def figure(self, element: etree.Element) -> None:
         image = element.find("img")
@@ -523,13 +526,8 @@ class DocxWriter:
     def run(self, paragraph: Paragraph, text: str, bold: bool, italic: bool, code: bool) -> None:
         if text and not text.strip() and paragraph.runs and paragraph.text.endswith(" "):
             return  # (the cheap tests first: reading a paragraph's runs and text walks its XML)
-        run = paragraph.add_run(" ".join(text.split("\n")) if "\n" in text else text)
-        if bold:
-            run.bold = True
-        if italic:
-            run.italic = True
-        if code:
-            run.font.name = "Consolas"
+        ooxml.add_text_run(paragraph, " ".join(text.split("\n")) if "\n" in text else text, bold=bold,
+                           italic=italic, font="Consolas" if code else None)
 
     def cross_reference(self, paragraph: Paragraph, link: etree.Element) -> None:
         anchor = (link.get("href") or "").removeprefix("#")

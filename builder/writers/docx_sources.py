@@ -32,6 +32,7 @@ import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
+from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from builder.tree import collapse_whitespace
@@ -40,6 +41,7 @@ from builder.tree.origins import Origin
 NAMESPACE = "urn:playbook-builder:sources:1"
 SOURCES_ITEM_ID = "{5C6F1B9E-3D2A-4E8B-9A61-7B0C2D4E8F13}"  # fixed: the importer finds the part by it
 PREFIX = "_pb_"
+_T = qn("w:t")
 
 
 @dataclass(frozen=True)
@@ -95,4 +97,4 @@ class SourceMarks:
 def paragraph_text(paragraph: Paragraph) -> str:
     """The paragraph's text as the source map hashes it: its w:t texts, joined, white space
     collapsed (as the importer reads it: a no-break space is a space)."""
-    return collapse_whitespace("".join(paragraph._p.xpath(".//w:t/text()")))
+    return collapse_whitespace("".join(t.text or "" for t in paragraph._p.iter(_T)))

@@ -12,7 +12,6 @@ import re
 from collections.abc import Sequence
 
 from docx.shared import Inches, Pt
-from docx.table import Table
 
 RACI_ACTIVITY_MIN = Inches(2.2)  # the activity column, at least
 RACI_ROLE_MAX = Inches(0.6)  # a role column holds a code ("A/R"), at most this wide
@@ -27,21 +26,20 @@ LONGEST_WORD = 40  # letters: a column is made wide enough for words up to this 
 BREAKS = re.compile(r"[ \t\r\n]+")  # where a line may break: not at a no-break space ("+1 617 555 0100")
 
 
-def column_widths(table: Table, classes: list[str], total: int) -> list[int]:
-    """Column widths by how much text each column holds (RACI and field tables: fixed shapes)."""
-    count = len(table.columns)
+def column_widths(cells: list[list[str]], count: int, classes: list[str], total: int) -> list[int]:
+    """Column widths by how much text each column holds (``cells``: the text of each row's cells;
+    RACI and field tables: fixed shapes)."""
     if "fields" in classes and count == 2:
         return [Inches(1.7), total - Inches(1.7)]
     if "raci" in classes and count > 1:
         role = min(int((total - RACI_ACTIVITY_MIN) / (count - 1)), RACI_ROLE_MAX)
         return [total - role * (count - 1)] + [role] * (count - 1)
-    return content_widths(table, count, total)
+    return content_widths(cells, count, total)
 
 
-def content_widths(table: Table, count: int, total: int) -> list[int]:
+def content_widths(cells: list[list[str]], count: int, total: int) -> list[int]:
     """Each column at least as wide as its longest word; the rest shared by the text that does not
     fit in that width (a column of e-mail addresses needs no more than its longest)."""
-    cells = [[cell.text for cell in row.cells[:count]] for row in table.rows]
     longest = [max((len(word) for row in cells for word in BREAKS.split(row[index])), default=0)
                for index in range(count)]
     text = [sum(max(len(row[index]) - longest[index], 0) for row in cells) for index in range(count)]

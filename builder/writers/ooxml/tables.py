@@ -6,6 +6,7 @@ from typing import Any
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Emu
 from docx.table import _Cell, _Row
 
 from builder.writers.ooxml.schema import (AFTER_CANT_SPLIT, AFTER_SHD, AFTER_TBL_HEADER, AFTER_TEXT_DIRECTION,
@@ -51,3 +52,18 @@ def set_cell_text_direction(cell: _Cell, direction: str) -> None:
     if direction not in _TEXT_DIRECTIONS:
         raise ValueError(f"text direction must be one of {', '.join(_TEXT_DIRECTIONS)}, not {direction!r}")
     get_or_insert(cell._tc.get_or_add_tcPr(), "w:textDirection", AFTER_TEXT_DIRECTION).set(qn("w:val"), direction)
+
+
+_TCW, _TYPE, _W = qn("w:tcW"), qn("w:type"), qn("w:w")
+
+
+def set_cell_width(cell: _Cell, width: int) -> None:
+    """Set `cell`'s width (EMU), as ``cell.width`` does, in place when the cell has its w:tcW
+    already (every cell of a new table has): a table's every cell is set, so this is hot."""
+    properties = cell._tc.tcPr
+    current = properties.find(_TCW) if properties is not None else None
+    if current is None:
+        cell.width = width
+        return
+    current.set(_TYPE, "dxa")
+    current.set(_W, str(Emu(width).twips))
