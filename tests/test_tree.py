@@ -118,3 +118,46 @@ def test_a_field_of_several_paragraphs_marks_each_with_its_part() -> None:
     marked = [(e.tag, e.get("data-source")) for e in tree.root.iter() if e.get("data-source")]
     assert marked == [("p", f"{origin.key}:0"), ("p", f"{origin.key}:1"), ("li", f"{origin.key}:2")]
     assert tree.origins == {origin.key: origin}
+
+
+def test_chapter_cache_gives_the_tree_of_a_whole_parse_for_every_example_document() -> None:
+    """The live preview parses chapter by chapter; every example document's tree, targets and
+    sources are the same as a build's."""
+    import xml.etree.ElementTree as etree
+
+    from builder.compose.check import check_content
+    from builder.engine.pipeline import Pipeline
+    from builder.tree.markdown_parse import ChapterCache
+
+    checked = check_content(Path(__file__).resolve().parents[1] / "content")
+    whole, by_chapter = Pipeline.load(), Pipeline.load()
+    by_chapter.chapters = ChapterCache()
+    compared = 0
+    for pairing_id, context in checked.contexts.items():
+        for document_id in context.pairing.documents:
+            a, b = whole.assemble(context, document_id), by_chapter.assemble(context, document_id)
+            assert etree.tostring(a.tree.root) == etree.tostring(b.tree.root), (pairing_id, document_id)
+            assert (a.tree.targets, a.tree.origins, a.tree.toc) == (b.tree.targets, b.tree.origins, b.tree.toc)
+            compared += 1
+    assert compared >= 15 and by_chapter.chapters.parsed > compared  # many chapters per document
+
+
+def test_chapter_cache_parses_again_only_the_chapter_that_changed() -> None:
+    from builder.tree.markdown_parse import ChapterCache, chapters
+
+    cache = ChapterCache()
+    first = parse_document(QA, "clause", chapters=cache)
+    assert cache.parsed == len(chapters(QA)) == 2
+    edited = QA.replace("within 1 business day", "within 2 business days")
+    second = parse_document(edited, "clause", chapters=cache)
+    assert cache.parsed == 3
+    assert "2 business days" in element_text(second.root) and "1 business day" in element_text(first.root)
+    assert parse_document(edited, "clause").targets == second.targets
+
+
+def test_a_text_with_a_fenced_block_is_parsed_whole() -> None:
+    from builder.tree.markdown_parse import chapters
+
+    text = "# One\n\n```\nline\n\n# not a heading\n```\n\n# Two\n\nText.\n"
+    assert chapters(text) == [text]
+    assert len(chapters(text.replace("```", ""))) == 3

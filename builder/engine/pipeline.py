@@ -21,6 +21,7 @@ from builder.render.templates import TemplateRenderer
 from builder.render.text_checks import text_warnings
 from builder.render.theme import load_theme, theme_names
 from builder.tree import Document, Theme
+from builder.tree.markdown_parse import ChapterCache
 from builder.writers import FORMATS, Assets, image_kinds
 
 
@@ -33,6 +34,7 @@ class Pipeline:
     theme: Theme  # the default theme; a sponsor may name its own (organization 'theme')
     assets: Assets
     themes: dict[str, Theme] = field(default_factory=dict)  # named themes, read when first used
+    chapters: ChapterCache | None = None  # parsed chapters kept between renders (the live preview's)
 
     @classmethod
     def load(cls, templates: Path | None = None, options: dict[str, str] | None = None) -> "Pipeline":
@@ -87,7 +89,7 @@ class Pipeline:
         """Render one document's template and parse it into its numbered tree (with warnings about
         text the PDF cannot print well)."""
         document = assemble_document(context, self.document_type(document_id), self.renderer,
-                                     self.theme_for(context))
+                                     self.theme_for(context), self.chapters)
         document.warnings += text_warnings(document, context, self.renderer)
         return document
 

@@ -10,6 +10,7 @@ from builder.render.figures import FIGURES, available_figures
 from builder.render.source_search import locate_text
 from builder.render.templates import TemplateRenderer, long_date
 from builder.tree import Document, DocumentMeta, DocumentTree, Theme, parse_document
+from builder.tree.markdown_parse import ChapterCache
 from builder.tree.marks import recording_origins, strip_marks
 
 STATUS_LABELS = {"draft": "Draft", "in-review": "In review", "approved": "Approved", "superseded": "Superseded"}
@@ -77,14 +78,15 @@ def document_meta(context: Context, document: DocumentType) -> DocumentMeta:
 
 
 def assemble_document(context: Context, document: DocumentType, renderer: TemplateRenderer,
-                      theme: Theme | None = None) -> Document:
-    """Render the document's template and parse it into its numbered tree."""
+                      theme: Theme | None = None, chapters: ChapterCache | None = None) -> Document:
+    """Render the document's template and parse it into its numbered tree (``chapters``: the
+    trees of chapters parsed before, see markdown_parse)."""
     meta = document_meta(context, document)
     control = context.pairing.control.for_document(document.id)
     with recording_origins() as origins:
         marked = renderer.render(document.template, ctx=context, meta=meta, control=control)
     marked = "\n".join(line.rstrip() for line in marked.splitlines()).strip() + "\n"
-    tree = parse_document(marked, document.numbering, origins)
+    tree = parse_document(marked, document.numbering, origins, chapters)
     markdown_text = strip_marks(marked)
     problems = _tree_problems(tree, context, renderer, document.id)
     if document.text_rules != "off":

@@ -1,7 +1,8 @@
 // playbook serve: keeps an open page current without reloading it.
 // Listens to /_serve/events; on a change asks /_serve/status/... whether this page changed,
-// swaps the new page's body in place (the scroll position stays), and shows the content's
-// errors over the page until they are fixed. Text from the server is set with textContent only.
+// puts the new page's body in place, replacing only what changed (the scroll position stays),
+// and shows the content's errors over the page until they are fixed. Text from the server is
+// set with textContent only.
 (function () {
   "use strict";
   const toolbar = () => document.getElementById("pb-toolbar");
@@ -88,6 +89,33 @@
     if (fresh.title) document.title = fresh.title;
   }
 
+  function sameAttributes(a, b) {
+    if (a.attributes.length !== b.attributes.length) return false;
+    for (const { name, value } of a.attributes) if (b.getAttribute(name) !== value) return false;
+    return true;
+  }
+
+  // Make ``old``'s children those of ``fresh``, replacing only what differs: a save changes a
+  // few paragraphs of a long document, and the browser lays out again only what was replaced.
+  // ``depth``: how many levels down to look before replacing a whole subtree.
+  function patch(old, fresh, depth) {
+    const before = [...old.childNodes];
+    const after = [...fresh.childNodes];
+    if (depth === 0 || before.length !== after.length) {
+      old.replaceChildren(...after.map((node) => document.adoptNode(node)));
+      return;
+    }
+    before.forEach((node, i) => {
+      const now = after[i];
+      if (node.isEqualNode(now)) return;
+      if (node.nodeType === Node.ELEMENT_NODE && node.tagName === now.tagName && sameAttributes(node, now)) {
+        patch(node, now, depth - 1);
+      } else {
+        node.replaceWith(document.adoptNode(now));
+      }
+    });
+  }
+
   const fetchPage = () => fetch(location.pathname, { cache: "no-store" });
 
   async function swap(fetching) {
@@ -100,7 +128,8 @@
     document.body.style.minHeight = `${document.documentElement.scrollHeight}px`; // no jump while images decode
     syncHead(fresh);
     document.body.className = fresh.body.className;
-    document.body.replaceChildren(...[...fresh.body.childNodes].map((node) => document.adoptNode(node)));
+    if (keep) keep.remove();
+    patch(document.body, fresh.body, 3);
     if (keep) document.body.appendChild(keep);
     window.scrollTo(x, y);
     const images = [...document.images].map((image) => (image.decode ? image.decode().catch(() => {}) : null));

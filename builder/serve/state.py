@@ -25,6 +25,7 @@ from builder.render.folders import template_dirs
 from builder.serve.caches import FigureCache
 from builder.serve.changes import ChangeSet, sort_changes
 from builder.tree import Document
+from builder.tree.markdown_parse import ChapterCache
 from builder.writers import image_kinds
 
 Key = tuple[str, str]  # (pairing id, document id)
@@ -116,6 +117,7 @@ class PreviewState:
     def _load_templates(self) -> None:
         try:
             self.pipeline, self.template_errors = Pipeline.load(self.templates_dir), []
+            self.pipeline.chapters = ChapterCache()  # a save re-parses only the chapters it changed
         except DiagnosticError as exc:
             self.pipeline, self.template_errors = None, list(exc.diagnostics)
         self.figures = FigureCache()  # conservative: new templates may change how figures look

@@ -7,11 +7,9 @@ import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from typing import Iterator
 
-import markdown
-
+from builder.tree.markdown_parse import ChapterCache, parse_markdown
 from builder.tree.marks import extract_sources
 from builder.tree.origins import Origin
-from builder.tree.syntax import PlaybookSyntax
 from builder.tree.theme import RACI_CODES, raci_class
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3}
@@ -59,13 +57,6 @@ class DocumentTree:
         return [(entry.level, f"{entry.number} {entry.text}".strip()) for entry in self.toc]
 
 
-def _markdown() -> markdown.Markdown:
-    return markdown.Markdown(
-        extensions=["tables", "attr_list", "sane_lists", PlaybookSyntax()],
-        output_format="html",
-    )
-
-
 def collapse_whitespace(text: str) -> str:
     """Runs of white space (no-break spaces too) as one space, none at either end."""
     return " ".join(text.split())
@@ -76,21 +67,14 @@ def element_text(element: etree.Element) -> str:
     return collapse_whitespace("".join(element.itertext()))
 
 
-def parse_document(text: str, heading_kind: str = "section", origins: dict[str, Origin] | None = None) -> DocumentTree:
+def parse_document(text: str, heading_kind: str = "section", origins: dict[str, Origin] | None = None,
+                   chapters: ChapterCache | None = None) -> DocumentTree:
     """Markdown to a numbered tree; headings are 'section' or 'clause' targets.
 
     Source marks in the text (see marks.py) become each block element's ``data-source``;
-    ``origins`` says which content field each mark's key stands for."""
-    md = _markdown()
-    lines = text.split("\n")
-    for processor in md.preprocessors:
-        lines = processor.run(lines)
-    root = md.parser.parseDocument(lines).getroot()
-    for processor in md.treeprocessors:
-        new_root = processor.run(root)
-        if new_root is not None:
-            root = new_root
-    _restore_placeholders(root, md)
+    ``origins`` says which content field each mark's key stands for. ``chapters`` keeps the
+    trees of chapters parsed before (the live preview's); without it the text is parsed whole."""
+    root = chapters.parse(text) if chapters is not None else parse_markdown(text)
     extract_sources(root)
     tree = DocumentTree(root=root, origins=dict(origins or {}))
     _Numbering(tree, heading_kind).run()
@@ -109,30 +93,6 @@ def _mark_raci_cells(root: etree.Element) -> None:
             if code in RACI_CODES:
                 cell.set("data-raci", code)
                 cell.set("class", " ".join([*(cell.get("class") or "").split(), raci_class(code)]))
-
-
-STASH_PLACEHOLDER = re.compile(r"\x02wzxhzdk:(\d+)\x03")
-
-
-def _restore_placeholders(root: etree.Element, md: markdown.Markdown) -> None:
-    """Python-Markdown hides '&' and stashed raw text behind placeholders until serialization;
-    put them back as plain text so every writer sees the same characters."""
-    stash = md.htmlStash.rawHtmlBlocks
-
-    def restore(value: str) -> str:
-        value = value.replace(markdown.util.AMP_SUBSTITUTE, "&")
-        return STASH_PLACEHOLDER.sub(lambda m: str(stash[int(m.group(1))]) if int(m.group(1)) < len(stash) else "", value)
-
-    for element in root.iter():
-        if element.text and ("\x02" in element.text or markdown.util.AMP_SUBSTITUTE in element.text):
-            element.text = restore(element.text)
-        if element.tail and ("\x02" in element.tail or markdown.util.AMP_SUBSTITUTE in element.tail):
-            element.tail = restore(element.tail)
-        for key, value in list(element.attrib.items()):
-            if value is None:  # a bare {attribute} from attr_list: meaningless here
-                del element.attrib[key]
-            elif markdown.util.AMP_SUBSTITUTE in value or "\x02" in value:
-                element.set(key, restore(value))
 
 
 class _Numbering:
