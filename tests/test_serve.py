@@ -448,6 +448,7 @@ def test_an_open_page_follows_saves_in_place_and_shows_errors_until_fixed(conten
         page.evaluate("window.notReloaded = true; window.scrollTo(0, 1500)")
         scrolled = page.evaluate("window.scrollY")
         assert scrolled > 1000
+        page.evaluate("window.keptCover = document.querySelector('.cover')")  # not touched by the edit
 
         sae = content / "metrics" / "sae.yaml"
         good = sae.read_text()
@@ -455,6 +456,8 @@ def test_an_open_page_follows_saves_in_place_and_shows_errors_until_fixed(conten
         page.wait_for_function("document.querySelector('main').innerText.includes('within one calendar day')",
                                timeout=20_000)
         assert page.evaluate("window.notReloaded") is True  # swapped in place, not reloaded
+        # only what changed was replaced: the cover is the same element as before the save
+        assert page.evaluate("window.keptCover === document.querySelector('.cover')") is True
         assert abs(page.evaluate("window.scrollY") - scrolled) <= 2
         assert page.evaluate("window.playbookPreview.swaps") >= 1
 
