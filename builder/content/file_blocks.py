@@ -139,8 +139,13 @@ class FileBlocks:
         self._files: dict[Path, _Loaded] = {}
         self.store = store
         self.parsed = 0  # files parsed (not taken from memory or the store), for tests and reports
+        # texts read in place of files (by resolved path): content as a command would leave it,
+        # checked before anything is written (playbook import)
+        self.stand_ins: dict[Path, str] = {}
 
     def __call__(self, path: Path, diagnostics: Diagnostics) -> list[SourceBlock]:
+        if self.stand_ins and path.resolve() in self.stand_ins:
+            return parse_blocks(self.stand_ins[path.resolve()], shown_path(path), diagnostics)
         try:
             too_large = path.stat().st_size > LIMITS.max_file_bytes
             raw = b"" if too_large else path.read_bytes()

@@ -18,8 +18,8 @@ from lxml import etree
 
 from builder.authoring.yaml_files import write_all
 from builder.compose.check import check_content
-from builder.content.loader import SourceBlock, load_file, parse_blocks
-from builder.diagnostics import Diagnostic, Diagnostics, display_path
+from builder.content.file_blocks import FileBlocks
+from builder.diagnostics import Diagnostic, display_path
 from builder.engine.pipeline import Pipeline
 from builder.negotiate.apply import Plan, plan_changes
 from builder.negotiate.changes import MARK_PREFIX, Comparison, Mark, Matcher, NotAbsorbed
@@ -80,8 +80,8 @@ def run_import(options: ImportOptions) -> ImportResult:
                               "playbook.pairing and playbook.document properties)")
     result = ImportResult(pairing_id, document_id, package.properties.get("playbook.version", ""))
     pipeline = Pipeline.load(_templates(package, options))
-    files = ParsedFiles()
-    checked = check_content(options.content, documents=pipeline.documents.requirements(), load=files.load)
+    files = FileBlocks()
+    checked = check_content(options.content, documents=pipeline.documents.requirements(), load=files)
     if pairing_id not in checked.library.ids("pairing"):
         raise NotPlaybookDocx(f"{display_path(options.file)} is a document of pairing '{pairing_id}', which the "
                               f"content in {display_path(options.content)} does not have")
@@ -106,10 +106,10 @@ def run_import(options: ImportOptions) -> ImportResult:
         return result
     pairing_file = Path(context.sources[("pairing", pairing_id)])
     result.plan = plan_changes(result.comparison.edits, context, context.sources, pairing_file, options.into)
-    files.changed = {path.resolve(): text for path, text in result.plan.texts.items()}
+    files.stand_ins = {path.resolve(): text for path, text in result.plan.texts.items()}
     # Overrides in the pairing's file reach no other pairing; a change of a block may reach them all.
     recheck = check_content(options.content, [pairing_id] if options.into == "pairing" else None,
-                            documents=pipeline.documents.requirements(), load=files.load)
+                            documents=pipeline.documents.requirements(), load=files)
     result.diagnostics = [d for d in recheck.diagnostics if d.level == "error"]
     if any(d.level == "error" for d in result.diagnostics) or options.dry_run:
         return result
@@ -125,26 +125,6 @@ def _templates(package: Package, options: ImportOptions) -> Path | None:
     if recorded and Path(recorded).is_dir():
         return Path(recorded)
     return None
-
-
-class ParsedFiles:
-    """Reads content files once; a second check sees the import's new text of the files it changes
-    (so the content as the import would leave it is checked without writing anything)."""
-
-    def __init__(self) -> None:
-        self.parsed: dict[Path, tuple[list[SourceBlock], list[Diagnostic]]] = {}
-        self.changed: dict[Path, str] = {}
-
-    def load(self, path: Path, diagnostics: Diagnostics) -> list[SourceBlock]:
-        key = path.resolve()
-        if key in self.changed:
-            return parse_blocks(self.changed[key], display_path(path), diagnostics)
-        if key not in self.parsed:
-            own = Diagnostics()
-            self.parsed[key] = (load_file(path, own), list(own))
-        blocks, problems = self.parsed[key]
-        diagnostics.extend(problems)
-        return blocks
 
 
 def _targets(document: Document) -> dict[str, str]:
