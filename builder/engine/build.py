@@ -178,21 +178,21 @@ def _render(jobs: list[Job], options: BuildOptions, workshop: Workshop, result: 
     """Render every job and stage each output durably as it arrives; record in ``shown`` the
     glossary terms each rendered document shows."""
     staged = []
-    for job, files, problems, seconds, terms in execute(jobs, workshop, options.jobs):
-        result.diagnostics.extend(problems)
-        if files:
-            shown[(job.pairing, job.document)] = terms
+    for job, made in execute(jobs, workshop, options.jobs):
+        result.diagnostics.extend(made.problems)
+        if made.files:
+            shown[(job.pairing, job.document)] = made.terms_shown
         for output_format in job.formats:
             path = options.out / job.entries[output_format]["path"]
-            data = files.get(output_format)
+            data = made.files.get(output_format)
             temporary = _guard(result, path, lambda: stage(path, data)) if data is not None else None
             if temporary is None:
                 result.failed.append(path)
-                on_event(Event("failed", path, seconds))
+                on_event(Event("failed", path, made.seconds))
                 continue
             entry = {**job.entries[output_format], "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
             staged.append(Staged(path, temporary, entry))
-            on_event(Event("rendered", path, seconds / len(job.formats)))
+            on_event(Event("rendered", path, made.seconds / len(job.formats)))
     return staged
 
 

@@ -32,7 +32,15 @@ class Job:
     cost: float = 1.0  # predicted relative cost, for ordering and sharding
 
 
-JobResult = tuple[dict[str, bytes], list[Diagnostic], float, frozenset[str]]  # files, problems, seconds, terms shown
+@dataclass
+class JobResult:
+    """What one job made: its files by format (none when it failed), its problems, how long it
+    took, and the defined terms its document shows (for the pairing's listed-terms check)."""
+
+    files: dict[str, bytes]
+    problems: list[Diagnostic]
+    seconds: float
+    terms_shown: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -49,10 +57,10 @@ class Workshop:
         try:
             made, files = self.pipeline.make_document(self.contexts[pairing], document, formats, provenance)
         except DiagnosticError as exc:
-            return {}, exc.diagnostics, time.perf_counter() - start, frozenset()
+            return JobResult({}, exc.diagnostics, time.perf_counter() - start)
         finally:
             gc.collect()  # layout leaves large reference cycles; free them before the next document
-        return files, made.warnings, time.perf_counter() - start, made.terms_shown
+        return JobResult(files, made.warnings, time.perf_counter() - start, made.terms_shown)
 
 
 _workshop_of_this_worker: Workshop | None = None  # set in pool workers only, by the initializer
@@ -69,11 +77,11 @@ def _run_in_worker(pairing: str, document: str, formats: list[str], provenance: 
     return _workshop_of_this_worker.run(pairing, document, formats, provenance)
 
 
-def execute(jobs: list[Job], workshop: Workshop, processes: int) -> Iterator[tuple[Job, *JobResult]]:
-    """Yield (job, files, diagnostics, seconds, terms shown) as jobs finish, in a pool when processes > 1."""
+def execute(jobs: list[Job], workshop: Workshop, processes: int) -> Iterator[tuple[Job, JobResult]]:
+    """Yield each job with its result as jobs finish, in a pool when processes > 1."""
     if processes <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
-            yield (job, *workshop.run(job.pairing, job.document, job.formats, job.entries))
+            yield job, workshop.run(job.pairing, job.document, job.formats, job.entries)
         return
     # Largest documents first, so the last to finish are short ones and the workers stay busy.
     ordered = sorted(jobs, key=lambda job: -job.cost)
@@ -83,7 +91,7 @@ def execute(jobs: list[Job], workshop: Workshop, processes: int) -> Iterator[tup
         futures = {pool.submit(_run_in_worker, job.pairing, job.document, job.formats, job.entries): job
                    for job in ordered}
         for future in as_completed(futures):
-            yield (futures[future], *future.result())
+            yield futures[future], future.result()
     except BaseException:
         _stop(pool)
         raise
