@@ -13,12 +13,12 @@ All are warnings (the build still succeeds), located at the content file, line a
 from __future__ import annotations
 
 import functools
-import io
 import unicodedata
 from typing import Callable
 
 from builder.compose.context import Context
 from builder.diagnostics import Diagnostic, Location
+from builder.fonts import font_file
 from builder.render.source_search import locate_text
 from builder.render.templates import TemplateRenderer
 from builder.tree import Document, element_text
@@ -106,19 +106,11 @@ def crowded_raci(document: Document, locate: Locate) -> list[Diagnostic]:
 
 
 def _width_mm(word: str, font_data: bytes) -> float:
-    """The width of a word in the RACI header font (its size and bold face), in millimetres."""
-    advances, units = _advances(font_data)
-    return sum(advances.get(char, units // 2) for char in word) / units * RACI_HEADER_PT * 25.4 / 72
-
-
-@functools.lru_cache(maxsize=4)
-def _advances(data: bytes) -> tuple[dict[str, int], int]:
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(io.BytesIO(data), lazy=True)
-    metrics = font["hmtx"]
-    units = int.from_bytes(font.reader["head"][18:20], "big")  # unitsPerEm, read raw: parsing 'head' logs noise
-    return {chr(point): metrics[name][0] for point, name in font.getBestCmap().items()}, units
+    """The width of a word in the RACI header font (its size and bold face), in millimetres (a
+    character the font lacks counted as half an em)."""
+    font = font_file(font_data)
+    units = sum(font.advance(font.cmap[ord(char)]) if ord(char) in font.cmap else font.units // 2 for char in word)
+    return units / font.units * RACI_HEADER_PT * 25.4 / 72
 
 
 def _document_text(document: Document) -> tuple[set[str], set[str]]:
@@ -136,15 +128,8 @@ def _document_text(document: Document) -> tuple[set[str], set[str]]:
 
 def _covered(faces: tuple[FontFace, ...]) -> set[str]:
     """The characters every face of a family has a glyph for."""
-    maps = [_cmap(face.data) for face in faces]
-    return set.intersection(*maps) if maps else set()
-
-
-@functools.lru_cache(maxsize=16)
-def _cmap(data: bytes) -> set[str]:
-    from fontTools.ttLib import TTFont
-
-    return {chr(point) for point in TTFont(io.BytesIO(data), lazy=True).getBestCmap()}
+    maps = [font_file(face.data).characters for face in faces]
+    return set(maps[0]).intersection(*maps[1:]) if maps else set()
 
 
 def _ignorable(char: str) -> bool:

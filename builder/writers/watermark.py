@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import base64
 import functools
-import io
 
+from builder.fonts import font_file
 from builder.tree.theme import FontFace, Theme
-from builder.writers.quiet import quiet_loggers
 
 MM_PER_PT = 25.4 / 72
 PAGE_SIZES = {"A4": (210.0, 297.0), "letter": (215.9, 279.4)}  # mm
@@ -46,20 +45,17 @@ def _svg(text: str, font_data: bytes, page: tuple[float, float]) -> str:
     """An SVG of the page with ``text`` drawn as one path, rotated about the body's centre."""
     from fontTools.pens.svgPathPen import SVGPathPen
     from fontTools.pens.transformPen import TransformPen
-    from fontTools.ttLib import TTFont
 
-    font = TTFont(io.BytesIO(font_data), lazy=True)
-    with quiet_loggers():
-        cmap, glyphs, metrics, units = font.getBestCmap(), font.getGlyphSet(), font["hmtx"], font["head"].unitsPerEm
+    font = font_file(font_data)
     size = LOOK["size_pt"] * MM_PER_PT
-    scale = size / units  # font units -> mm
-    pen = SVGPathPen(glyphs, ntos=_number)
+    scale = size / font.units  # font units -> mm
+    pen = SVGPathPen(font.pen_glyphs(), ntos=_number)
     advance = 0.0
     for char in text:
-        name = cmap.get(ord(char), ".notdef")
-        glyphs[name].draw(TransformPen(pen, (scale, 0, 0, -scale, advance, 0)))
-        advance += metrics[name][0] * scale + LOOK["spacing_em"] * size
-    ascent, descent = font["hhea"].ascent * scale, -font["hhea"].descent * scale
+        name = font.glyph(char)
+        font.draw(name, TransformPen(pen, (scale, 0, 0, -scale, advance, 0)))
+        advance += font.advance(name) * scale + LOOK["spacing_em"] * size
+    ascent, descent = font.ascent * scale, -font.descent * scale
     baseline = (size - (ascent + descent)) / 2 + ascent  # in a line box as tall as the font size
     width, height = page
     top, right, bottom, left = BODY_MARGINS

@@ -3,11 +3,11 @@ and the figure itself (figures/svg.py) saved as deterministic SVG and PNG."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
 from builder.compose.context import Context
+from builder.fonts import FontFile, font_file
 from builder.render.folders import SHIPPED_TEMPLATES
 
 PALETTE = ["#1F4E79", "#2E75B6", "#9DC3E6", "#DEEBF7", "#F2F2F2"]
@@ -67,46 +67,23 @@ class Font:
         return lines or [""]
 
 
-class Face:
-    """One shipped font file: its glyphs' advances and outlines, read with fontTools."""
-
-    def __init__(self, bold: bool) -> None:
-        from fontTools.ttLib import TTFont
-
-        self.font = TTFont(SHIPPED_TEMPLATES / "fonts" / FONT_FILES[bold], lazy=True)
-        head = logging.getLogger("fontTools.ttLib.tables._h_e_a_d")
-        level, head.level = head.level, logging.ERROR  # not "'created' timestamp seems very low"
-        try:
-            self.units: int = self.font["head"].unitsPerEm
-        finally:
-            head.setLevel(level)
-        self.cmap: dict[int, str] = self.font.getBestCmap()
-        self.metrics: dict[str, tuple[int, int]] = self.font["hmtx"].metrics
-        self.glyphs = self.font.getGlyphSet()
-
-    def glyph(self, char: str) -> str:
-        """The glyph name of a character (``.notdef`` when the font lacks it)."""
-        return self.cmap.get(ord(char), ".notdef")
-
-    def advance(self, glyph: str) -> int:
-        return self.metrics[glyph][0]
-
-    @lru_cache(maxsize=1024)
-    def outline(self, glyph: str) -> str:
-        """The glyph's outline as SVG path data, in font units, y up."""
-        from fontTools.pens.svgPathPen import SVGPathPen
-
-        pen = SVGPathPen(self.glyphs)
-        self.glyphs[glyph].draw(pen)
-        return pen.getCommands()
-
-
 @lru_cache(maxsize=2)
-def face(bold: bool) -> Face:
-    return Face(bold)
+def face(bold: bool) -> FontFile:
+    """The shipped Carlito face the figures' text is set in."""
+    return font_file((SHIPPED_TEMPLATES / "fonts" / FONT_FILES[bold]).read_bytes())
+
+
+@lru_cache(maxsize=1024)
+def outline(bold: bool, glyph: str) -> str:
+    """A glyph's outline as SVG path data, in font units, y up."""
+    from fontTools.pens.svgPathPen import SVGPathPen
+
+    font = face(bold)
+    pen = SVGPathPen(font.pen_glyphs())
+    font.draw(glyph, pen)
+    return pen.getCommands()
 
 
 @lru_cache(maxsize=4096)
 def _advance_units(text: str, bold: bool) -> int:
-    font = face(bold)
-    return sum(font.advance(font.glyph(char)) for char in text)
+    return face(bold).text_advance(text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from builder.render.figures.drawing import FAMILY, Font, face
+from builder.render.figures.drawing import FAMILY, Font, face, outline
 from builder.tree import Figure
 from builder.writers.svg_raster import rasterise
 
@@ -99,7 +99,7 @@ class Canvas:
         used: dict[tuple[bool, str], str] = {}
         body = [item if isinstance(item, str) else _outlined(item, used) if outlines else _text(item)
                 for item in self.items]
-        defs = [f'<path id="{ref}" d="{face(bold).outline(glyph)}"/>' for (bold, glyph), ref in used.items()]
+        defs = [f'<path id="{ref}" d="{outline(bold, glyph)}"/>' for (bold, glyph), ref in used.items()]
         head = (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
                 f'width="{num(self.width)}pt" height="{num(self.height)}pt" '
                 f'viewBox="0 0 {num(self.width)} {num(self.height)}">')
