@@ -411,7 +411,7 @@ def test_docx_paragraphs_carry_hidden_marks_of_their_content_fields(built: Path,
     values = {p.get("name"): "".join(p.itertext()) for p in properties}
     manifest = json.loads((built / "manifest.json").read_text())
     key = next(e["key"] for e in manifest["outputs"] if e["path"] == f"{PAIRING}/{document}.docx")
-    own_version = {"operating-manual": "0.10.0", "quality-agreement": "0.4.0"}[document]  # each document its own
+    own_version = {"operating-manual": "0.10.0", "quality-agreement": "0.5.0"}[document]  # each document its own
     assert values == {"playbook.pairing": PAIRING, "playbook.document": document, "playbook.version": own_version,
                       "playbook.build": key}
 

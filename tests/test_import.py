@@ -13,7 +13,10 @@ import pytest
 from lxml import etree
 
 from builder.cli import main
+from builder.compose.check import check_content
 from builder.compose.textrefs import TextReference, unresolve_text
+from builder.negotiate.fields import field_value
+from builder.tree.origins import Origin
 from word_edits import AUTHOR, Q, WordFile, paragraph_texts, save_through_libreoffice
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,17 +64,25 @@ def source_map(path: Path) -> dict[str, dict]:
     raise AssertionError("no source map")
 
 
-def marked_paragraph(word: WordFile, pattern: str, style: str | None = None) -> tuple[object, re.Match]:
-    """The first paragraph with a source mark whose text matches ``pattern``."""
+def marked_paragraph(word: WordFile, pattern: str, style: str | None = None,
+                     skip: object = None) -> tuple[object, re.Match]:
+    """The first paragraph with a source mark whose text matches ``pattern`` in the words of its content
+    field (a paragraph that also holds text the template writes, as clause 1.2 does, may match there)."""
+    marks = source_map(word.path)
+    context = check_content(Path("content")).contexts[PAIRING]
     for paragraph in word.paragraphs():
+        if paragraph is skip:
+            continue
         names = [b.get(f"{Q}name") for b in paragraph.iter(f"{Q}bookmarkStart")]
         style_node = paragraph.find(f"{Q}pPr/{Q}pStyle")
-        if not any((n or "").startswith("_pb_") for n in names):
+        fields = [marks[n] for n in names if (n or "").startswith("_pb_") and n in marks]
+        if not fields:
             continue
         if style and (style_node is None or style_node.get(f"{Q}val") != style):
             continue
         match = re.search(pattern, word.text(paragraph))
-        if match:
+        if match and any(match.group(0) in str(field_value(context, Origin(f["kind"], f["id"], tuple(f["path"]))))
+                         for f in fields):
             return paragraph, match
     raise AssertionError(f"no marked paragraph matching {pattern!r}")
 
@@ -85,11 +96,7 @@ def lawyers_round(project: Path) -> tuple[Path, dict[str, str]]:
     word = WordFile(docx(project, "quality-agreement"))
     clause, match = marked_paragraph(word, r"within (\d+) business days", "Clause2")
     word.replace(clause, match.group(0), "within 2 business days")
-    tracked, tracked_match = next((p, m) for p in word.paragraphs() if p is not clause
-                                  for m in [re.search(r"\bshall (\w+)", word.text(p))] if m and any(
-        (b.get(f"{Q}name") or "").startswith("_pb_") for b in p.iter(f"{Q}bookmarkStart")) and
-                                  p.find(f"{Q}pPr/{Q}pStyle") is not None and
-                                  p.find(f"{Q}pPr/{Q}pStyle").get(f"{Q}val") == "Clause2")
+    tracked, tracked_match = marked_paragraph(word, r"\bshall (\w+)", "Clause2", skip=clause)
     word.track(tracked, tracked_match.group(1), tracked_match.group(1) + " promptly")
     word.comment(clause, "Two business days is what our SOP allows.")
     word.append(word.template_clause(), " (as negotiated)")

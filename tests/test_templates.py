@@ -411,13 +411,15 @@ def test_operating_manual_reads_as_written_not_generated(example) -> None:
 
 def test_the_parties_clause_describes_each_party_as_a_contract_does(pairing) -> None:
     """Legal name, then how the party is constituted and where its office is, when the
-    organization block says so; the legal name alone (with its address) otherwise."""
+    organization block says so: the registered office of a company identified by its register entry,
+    the principal office of any other; the legal name alone (with its address) otherwise."""
     context, docs = pairing
     clause = next(line for line in docs["quality-agreement"].markdown.splitlines() if "is made between" in line)
     for org, defined in ((context.sponsor, '(the "Sponsor")'), (context.provider, '(the "Provider")')):
         described = str(org.legal_name)
         if org.registration:
-            described += f", {org.registration}" + (f", whose office is at {org.address}" if org.address else "")
+            office = "registered" if "registered" in org.registration.lower() else "principal"
+            described += f", {org.registration}" + (f", whose {office} office is at {org.address}" if org.address else "")
         elif org.address:
             described += f", of {org.address}"
         assert f"{described} {defined}" in clause, clause
