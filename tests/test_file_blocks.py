@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from builder.compose.check import check_content
-from builder.content.file_blocks import STORE_NAME, BlockStore, FileBlocks, parser_fingerprint
+from builder.content.file_blocks import MAX_STORES, STORE_PREFIX, BlockStore, FileBlocks, parser_fingerprint
 from builder.content.loader import load_content
 from builder.diagnostics import Diagnostics
 
@@ -26,7 +26,7 @@ def _check(content: Path, store_path: Path) -> tuple[FileBlocks, object]:
 
 def test_second_run_reads_the_store_and_finds_the_same(tmp_path: Path) -> None:
     content = write_content(tmp_path / "content", MINIMAL_FILES)
-    store = tmp_path / "store" / STORE_NAME
+    store = tmp_path / "store" / "parsed-test.pickle"
     first, first_result = _check(content, store)
     assert first.parsed == len(list(content.rglob("*.yaml"))) and store.is_file()
     second, second_result = _check(content, store)
@@ -38,7 +38,7 @@ def test_second_run_reads_the_store_and_finds_the_same(tmp_path: Path) -> None:
 
 def test_a_changed_file_is_parsed_again_and_its_problem_reported(tmp_path: Path) -> None:
     content = write_content(tmp_path / "content", MINIMAL_FILES)
-    store = tmp_path / STORE_NAME
+    store = tmp_path / "parsed-test.pickle"
     _check(content, store)
     roles = content / "roles.yaml"
     roles.write_text(roles.read_text().replace("title: Sponsor Lead", "title: [Sponsor Lead"))
@@ -50,7 +50,7 @@ def test_a_changed_file_is_parsed_again_and_its_problem_reported(tmp_path: Path)
 
 def test_blocks_from_the_store_keep_their_locations(tmp_path: Path) -> None:
     content = write_content(tmp_path / "content", MINIMAL_FILES)
-    store = tmp_path / STORE_NAME
+    store = tmp_path / "parsed-test.pickle"
     _check(content, store)
     fresh = load_content(content, Diagnostics())
     stored = load_content(content, Diagnostics(), FileBlocks(BlockStore(store)))
@@ -70,7 +70,7 @@ class _MakesAFolder:
 
 def test_a_store_naming_code_is_ignored(tmp_path: Path) -> None:
     content = write_content(tmp_path / "content", MINIMAL_FILES)
-    store, trap = tmp_path / STORE_NAME, tmp_path / "made-by-the-store"
+    store, trap = tmp_path / "parsed-test.pickle", tmp_path / "made-by-the-store"
     store.write_bytes(pickle.dumps((parser_fingerprint(), {("x", b"y"): [_MakesAFolder(trap)]})))
     files, result = _check(content, store)
     assert not trap.exists()
@@ -80,7 +80,7 @@ def test_a_store_naming_code_is_ignored(tmp_path: Path) -> None:
 
 def test_a_corrupt_or_foreign_store_is_an_empty_one(tmp_path: Path) -> None:
     content = write_content(tmp_path / "content", MINIMAL_FILES)
-    store = tmp_path / STORE_NAME
+    store = tmp_path / "parsed-test.pickle"
     for junk in (b"", b"\x80\x05not a pickle", pickle.dumps((b"another parser", {}))):
         store.write_bytes(junk)
         files, result = _check(content, store)
@@ -94,10 +94,40 @@ def _validate(content: Path, cwd: Path, store_setting: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_validate_keeps_its_store_where_it_is_told(tmp_path: Path) -> None:
+def test_validate_keeps_one_store_per_content_folder_where_it_is_told(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = write_content(tmp_path / "one" / "content", MINIMAL_FILES)
+    second = write_content(tmp_path / "two" / "content", MINIMAL_FILES)
+    _validate(first, tmp_path, str(cache))
+    _validate(first, tmp_path, str(cache))
+    assert len(list(cache.glob(f"{STORE_PREFIX}*.pickle"))) == 1
+    _validate(second, tmp_path, str(cache))
+    assert len(list(cache.glob(f"{STORE_PREFIX}*.pickle"))) == 2
+
+
+def test_a_store_keeps_only_the_files_of_the_last_run(tmp_path: Path) -> None:
     content = write_content(tmp_path / "content", MINIMAL_FILES)
-    _validate(content, tmp_path, str(tmp_path / "cache"))
-    assert (tmp_path / "cache" / STORE_NAME).is_file()
+    store = tmp_path / "parsed-test.pickle"
+    _check(content, store)
+    (content / "raci.yaml").unlink()
+    _check(content, store)
+    _, entries = pickle.loads(store.read_bytes())
+    assert sorted(Path(shown).name for shown, _ in entries) == sorted(
+        path.name for path in content.rglob("*.yaml"))
+
+
+def test_stores_of_folders_not_used_lately_are_deleted(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for n in range(MAX_STORES + 3):
+        old = cache / f"{STORE_PREFIX}old{n:02}.pickle"
+        old.write_bytes(b"")
+        os.utime(old, (1_000_000 + n, 1_000_000 + n))
+    content = write_content(tmp_path / "content", MINIMAL_FILES)
+    _validate(content, tmp_path, str(cache))
+    kept = sorted(path.name for path in cache.glob(f"{STORE_PREFIX}*.pickle"))
+    assert len(kept) == MAX_STORES and f"{STORE_PREFIX}old00.pickle" not in kept
+    assert f"{STORE_PREFIX}old{MAX_STORES + 2:02}.pickle" in kept  # the newest of the old ones
 
 
 def test_validate_keeps_no_store_when_told_none(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ def validate(content_dir: Path, output_format: str) -> None:
     from builder.content.file_blocks import stored_blocks
     from builder.render.documents import load_documents
 
-    with stored_blocks() as files:
+    with stored_blocks(content_dir) as files:
         result = check_content(content_dir, documents=load_documents(None).requirements(), load=files)
     if output_format == "json":
         click.echo(json.dumps(validation_json(result), indent=2, sort_keys=False))

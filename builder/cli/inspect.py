@@ -23,7 +23,7 @@ def _checked(content_dir: Path):
     from builder.diagnostics import Diagnostics, plural
     from builder.render.documents import load_documents
 
-    with stored_blocks() as files:
+    with stored_blocks(content_dir) as files:
         checked = check_content(content_dir, documents=load_documents().requirements(), load=files)
     if not checked.ok:
         problems = Diagnostics([d for d in checked.diagnostics if d.level == "error"])

@@ -47,7 +47,7 @@ def new_pairing_command(pairing_id: str, provider_name: str, model: str, sponsor
 
     needs = load_documents().requirements()
     signed = {document for document, need in needs.items() if need.signed}
-    with stored_blocks() as files:  # the second check parses only the files written
+    with stored_blocks(content_dir) as files:  # the second check parses only the files written
         checked = check_content(content_dir, pairings=[], documents=needs, load=files)  # the blocks only
         if not checked.ok:
             print_diagnostics(checked.diagnostics)

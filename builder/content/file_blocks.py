@@ -2,8 +2,10 @@
 
 ``FileBlocks`` is a ``load`` for ``check_content``. It parses a file again only when its bytes
 changed since it was last parsed in this process (the live preview checks after every save) or,
-when given a ``BlockStore``, since any earlier run on this machine parsed the same bytes under
-the same name (``playbook new`` followed by ``playbook validate`` parse the library once).
+when given a ``BlockStore``, since an earlier run on the same content folder parsed the same
+bytes under the same name (``playbook new`` followed by ``playbook validate`` parse the library
+once). Each content folder has a store of its own, holding its files as the last run found
+them; the stores of folders not used for a while are deleted.
 
 The store holds only files that parsed without a problem, as plain data: dicts, lists, tuples,
 strings and numbers, pickled and read back by an unpickler that refuses every class or function
@@ -29,9 +31,9 @@ from builder.content.limits import LIMITS
 from builder.content.loader import SourceBlock, decode_text, load_file, parse_blocks, shown_path
 from builder.diagnostics import Diagnostic, Diagnostics
 
-STORE_ENV = "PLAYBOOK_CACHE_DIR"  # a folder for the store, or "none" for no store
-STORE_NAME = "parsed-blocks.pickle"
-MAX_STORED_FILES = 20_000  # the files most recently used are kept
+STORE_ENV = "PLAYBOOK_CACHE_DIR"  # a folder for the stores, or "none" for none
+STORE_PREFIX = "parsed-"
+MAX_STORES = 32  # content folders whose store is kept (the most recently used)
 
 _Key = tuple[str, bytes]  # (the file's name as shown, the SHA-256 of its bytes)
 _Stored = list[tuple]  # each block's fields (SourceBlock, in order)
@@ -67,26 +69,33 @@ class BlockStore:
         self._added = True
 
     def save(self) -> None:
-        """Write the store when this run parsed something new: the entries it used last, so that
-        the oldest are the first dropped past ``MAX_STORED_FILES``."""
-        if not self._added:
+        """Write the store when this run parsed something new or no longer met a file: the files
+        this run used, and none other (a deleted or edited file's old blocks go)."""
+        if not self._added and len(self._used) == len(self._entries):
             return
-        kept = [key for key in self._entries if key not in self._used] + [key for key in self._entries
-                                                                            if key in self._used]
-        entries = {key: self._entries[key] for key in kept[-MAX_STORED_FILES:]}
+        entries = {key: self._entries[key] for key in self._entries if key in self._used}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, scratch = tempfile.mkstemp(prefix=".parsed-", dir=self.path.parent)
             with os.fdopen(handle, "wb") as out:
                 pickle.dump((parser_fingerprint(), entries), out, protocol=5)
             os.replace(scratch, self.path)
+            _prune(self.path.parent)
         except OSError:
             return  # a read-only or full disk costs speed, never a result
-        self._added = False
+        self._entries, self._added = entries, False
 
 
-def default_store() -> BlockStore | None:
-    """The store in the user's cache folder (or ``$PLAYBOOK_CACHE_DIR``); None when set to "none"."""
+def _prune(folder: Path) -> None:
+    """Delete the stores of all but the ``MAX_STORES`` content folders used most recently."""
+    stores = sorted(folder.glob(f"{STORE_PREFIX}*.pickle"), key=lambda path: path.stat().st_mtime, reverse=True)
+    for stale in stores[MAX_STORES:]:
+        stale.unlink(missing_ok=True)
+
+
+def default_store(content_dir: Path) -> BlockStore | None:
+    """The store of a content folder, in the user's cache folder (or ``$PLAYBOOK_CACHE_DIR``);
+    None when that is set to "none"."""
     folder = os.environ.get(STORE_ENV)
     if folder is None:
         from platformdirs import user_cache_dir
@@ -94,15 +103,18 @@ def default_store() -> BlockStore | None:
         folder = user_cache_dir("playbook-builder", appauthor=False)
     elif folder.strip().lower() == "none":
         return None
-    return BlockStore(Path(folder) / STORE_NAME)
+    name = hashlib.sha256(str(content_dir.resolve()).encode("utf-8")).hexdigest()[:16]
+    return BlockStore(Path(folder) / f"{STORE_PREFIX}{name}.pickle")
 
 
 @contextmanager
-def stored_blocks() -> Iterator[FileBlocks]:
-    """A ``FileBlocks`` backed by the default store, saved when the block ends without an error."""
-    files = FileBlocks(default_store())
+def stored_blocks(content_dir: Path) -> Iterator[FileBlocks]:
+    """A ``FileBlocks`` backed by the content folder's store, saved when the block ends without an
+    error; the store's copy is let go then (the blocks themselves live on in what was checked)."""
+    files = FileBlocks(default_store(content_dir))
     yield files
     files.save()
+    files.store = None
 
 
 def parser_fingerprint() -> bytes:

@@ -114,7 +114,7 @@ def build(options: BuildOptions, on_event: Callable[[Event], None] = lambda even
     except DiagnosticError as exc:
         result.diagnostics.extend(exc.diagnostics)
         return _timed(result, start)
-    with stored_blocks() as files:
+    with stored_blocks(options.content) as files:
         checked = check_content(options.content, documents=pipeline.documents.requirements(), load=files)
     result.diagnostics.extend(item for item in checked.diagnostics if item.level != "note")
     # an unknown --pairing is reported only when the content loaded: the pairing may be in a broken file
