@@ -53,16 +53,18 @@ def check_borrowed_clocks(context: Context, diagnostics: Diagnostics) -> None:
 
 def check_prose_frequencies(context: Context, diagnostics: Diagnostics) -> None:
     """Prose that gives a governance body's meetings a standing frequency other than its charter's."""
-    texts = [(block, path, text) for block, path, text in pairing_texts(context) if ANY_FREQUENCY.search(text)]
+    texts = [(block, path, text, " ".join(text.lower().split()))
+             for block, path, text in pairing_texts(context) if ANY_FREQUENCY.search(text)]
     for body in context.governance:
+        named = " ".join(body.title.lower().split())
         title = re.escape(body.title).replace(r"\ ", r"\s+")
         patterns = [
             re.compile(rf"\b(?P<frequency>{_FREQUENCY})\s+(?:the\s+)?{title}\b", re.IGNORECASE),
             re.compile(rf"\b{title}(?:'s)?\s+(?:meetings?\s+)?(?:meets|meet|will\s+meet|is\s+held|are\s+held|"
                        rf"convenes|takes\s+place)\s+(?P<frequency>{_FREQUENCY})\b", re.IGNORECASE),
         ]
-        for block, path, text in texts:
-            if block.kind == "governance" and block.id == body.id:
+        for block, path, text, words in texts:
+            if named not in words or (block.kind == "governance" and block.id == body.id):
                 continue
             for pattern in patterns:
                 match = pattern.search(text)
