@@ -9,7 +9,7 @@ Like with like: our PDF is tagged (PDF/UA-1, the default), so bare WeasyPrint la
 HTML with tagging on too (pdf_variant="pdf/ua-1"); ours adds assembling the document, drawing
 the figures, rendering the page and finishing the tag tree. The untagged bare layout is printed
 as well, to show what tagging itself costs. PDF times are processor times of this process, the
-three layouts taken in turns, best of three: a shared machine's load moves wall-clock times
+four layouts taken in turns, best of five: a shared machine's load moves wall-clock times
 far more than the 5 % the goal allows.
 
 Run: python benchmarks/build.py   (needs the dev extra: pip install '.[dev]')
@@ -96,7 +96,7 @@ def main() -> None:
         pipeline.draw(drawn, context, ["pdf", "docx"])
 
         ours_pdf_s, writer_pdf_s, bare_pdf_s, untagged_s = best_cpu_of_each(
-            3, ours_pdf, lambda: (drawn.memo.clear(), pipeline.write(drawn, "pdf")),  # no page kept from before
+            5, ours_pdf, lambda: (drawn.memo.clear(), pipeline.write(drawn, "pdf")),  # no page kept from before
             lambda: HTML(string=html, base_url=base).write_pdf(pdf_variant="pdf/ua-1"),
             lambda: HTML(string=html, base_url=base).write_pdf())
         ours_docx_s = best_of(3, ours_docx)
