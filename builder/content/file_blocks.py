@@ -47,7 +47,8 @@ class _Loaded:
 
 
 class BlockStore:
-    """Blocks of files parsed by earlier runs, read from one file and written back when it grew."""
+    """Blocks of a content folder's files parsed by earlier runs, read from one file and written
+    back when this run's files differ from what it holds."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -74,6 +75,7 @@ class BlockStore:
         if not self._added and len(self._used) == len(self._entries):
             return
         entries = {key: self._entries[key] for key in self._entries if key in self._used}
+        scratch = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, scratch = tempfile.mkstemp(prefix=".parsed-", dir=self.path.parent)
@@ -81,8 +83,10 @@ class BlockStore:
                 pickle.dump((parser_fingerprint(), entries), out, protocol=5)
             os.replace(scratch, self.path)
             _prune(self.path.parent)
-        except OSError:
-            return  # a read-only or full disk costs speed, never a result
+        except OSError:  # a read-only or full disk costs speed, never a result
+            if scratch is not None:
+                Path(scratch).unlink(missing_ok=True)
+            return
         self._entries, self._added = entries, False
 
 
