@@ -17,6 +17,7 @@ foreign store is an empty one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import pickle
@@ -121,8 +122,10 @@ def stored_blocks(content_dir: Path) -> Iterator[FileBlocks]:
     files.store = None
 
 
+@functools.lru_cache(maxsize=1)
 def parser_fingerprint() -> bytes:
-    """What the stored blocks depend on besides the file: the loader's code, its limits, ruamel.yaml."""
+    """What the stored blocks depend on besides the file: the loader's code, its limits, ruamel.yaml
+    (worked out once: a run reads and writes its store with it)."""
     from ruamel.yaml import __version__ as yaml_version
 
     from builder.content import limits, loader, yaml_errors
@@ -160,8 +163,9 @@ class FileBlocks:
         self.stand_ins: dict[Path, str] = {}
 
     def __call__(self, path: Path, diagnostics: Diagnostics) -> list[SourceBlock]:
-        if self.stand_ins and path.resolve() in self.stand_ins:
-            return parse_blocks(self.stand_ins[path.resolve()], shown_path(path), diagnostics)
+        stand_in = self.stand_ins.get(path.resolve()) if self.stand_ins else None
+        if stand_in is not None:
+            return parse_blocks(stand_in, shown_path(path), diagnostics)
         try:
             too_large = path.stat().st_size > LIMITS.max_file_bytes
             raw = b"" if too_large else path.read_bytes()
@@ -186,7 +190,7 @@ class FileBlocks:
         text = decode_text(raw, shown, problems)
         blocks = parse_blocks(text, shown, problems) if text is not None else []
         self.parsed += 1
-        if self.store is not None and problems.ok and not list(problems):
+        if self.store is not None and not list(problems):
             self.store.put((shown, digest), blocks)
         return _Loaded(digest, blocks, list(problems))
 
